@@ -1,0 +1,4 @@
+@NullMarked
+package io.parley.core.engine;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+package io.parley.core.model;
+
+public record KnowledgeEntry(String id, BotId botId, String title, String body) {
+}

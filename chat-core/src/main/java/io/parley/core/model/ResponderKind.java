@@ -1,0 +1,9 @@
+package io.parley.core.model;
+
+/** Which responder answers for a bot. */
+public enum ResponderKind {
+    /** Answers from the bot's knowledge entries. */
+    KNOWLEDGE_BASE,
+    /** Deterministic tokens at a fixed rate, for load tests. */
+    SYNTHETIC
+}

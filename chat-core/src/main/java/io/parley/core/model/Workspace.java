@@ -1,0 +1,4 @@
+package io.parley.core.model;
+
+public record Workspace(WorkspaceId id, String name) {
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.parley.core.model;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.parley.core.port;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,37 @@
+package io.parley.core.protocol;
+
+import io.parley.core.model.Author;
+import io.parley.core.model.ConversationId;
+import io.parley.core.model.Finish;
+import io.parley.core.model.MessageId;
+import io.parley.core.model.StoredEvent;
+
+/** What travels between nodes about a conversation: stored events and the live-only ones. */
+public sealed interface LiveSignal {
+
+    /** Local marker, never published: the subscription is in place. */
+    record Subscribed() implements LiveSignal {
+    }
+
+    record Stored(StoredEvent event) implements LiveSignal {
+    }
+
+    record ReplyStart(ConversationId conversationId, MessageId messageId, Author author) implements LiveSignal {
+    }
+
+    /** A piece of a reply; {@code offset} is the reply's length before it, for de-duplication on resume. */
+    record ReplyDelta(ConversationId conversationId, MessageId messageId, long offset, String text)
+            implements LiveSignal {
+    }
+
+    record ReplyEnd(ConversationId conversationId, MessageId messageId, long seq, Finish finish)
+            implements LiveSignal {
+    }
+
+    record Typing(ConversationId conversationId, Author author, boolean on) implements LiveSignal {
+    }
+
+    /** Asks the node streaming {@code messageId} to stop. */
+    record CancelReply(ConversationId conversationId, MessageId messageId) implements LiveSignal {
+    }
+}

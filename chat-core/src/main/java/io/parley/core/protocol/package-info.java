@@ -1,0 +1,4 @@
+@NullMarked
+package io.parley.core.protocol;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.parley.core.responder;
+
+import org.jspecify.annotations.NullMarked;
