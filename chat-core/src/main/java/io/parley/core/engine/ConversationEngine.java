@@ -1,0 +1,223 @@
+package io.parley.core.engine;
+
+import io.parley.core.model.Bot;
+import io.parley.core.model.BotLimits;
+import io.parley.core.model.Conversation;
+import io.parley.core.model.ConversationId;
+import io.parley.core.model.HandoffState;
+import io.parley.core.model.MessageId;
+import io.parley.core.model.VisitorId;
+import io.parley.core.model.WidgetKey;
+import io.parley.core.port.MessageLog;
+import io.parley.core.port.RateLimiter;
+import io.parley.core.port.Responder;
+import io.parley.core.protocol.ClientFrame;
+import io.parley.core.protocol.CloseCodes;
+import io.parley.core.protocol.ErrorCodes;
+import io.parley.core.protocol.LiveSignal;
+import io.parley.core.protocol.ServerFrame;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The conversation engine: starts visitor sessions, accepts messages (idempotent on clientMsgId),
+ * triggers and streams bot replies, cancels them, hands off to humans, and lets readers follow a
+ * conversation from any seq.
+ */
+public final class ConversationEngine {
+    private static final Logger LOG = Logger.getLogger(ConversationEngine.class.getName());
+
+    private final EnginePorts ports;
+    private final VisitorTokens tokens;
+    private final ReplyRunner replies;
+    private final ConversationFollower follower;
+
+    public ConversationEngine(EnginePorts ports, VisitorTokens tokens, Function<Bot, Responder> responders,
+                              EngineSettings settings) {
+        this.ports = ports;
+        this.tokens = tokens;
+        this.replies = new ReplyRunner(ports.log(), ports.bus(), ports.replies(), ports.ids(), responders, settings);
+        this.follower = new ConversationFollower(ports.log(), ports.bus(), ports.replies());
+    }
+
+    /** May one more connection come from this address for this key? */
+    public Mono<RateLimiter.Decision> admitConnection(WidgetKey key, String clientAddress) {
+        return ports.rateLimiter().tryAcquire("conn:" + key.key() + ":" + clientAddress,
+                key.bot().limits().connectionsPerKeyAndIp());
+    }
+
+    /**
+     * Starts a visitor's session from its {@code hello}: a new visitor without a token, the token's
+     * visitor otherwise. Errors with {@link SessionRefusedException} for a bad token (4401) or a
+     * conversation that is not the visitor's (4403).
+     */
+    public Mono<Started> startVisitor(WidgetKey key, ClientFrame.Hello hello, String clientAddress) {
+        Bot bot = key.bot();
+        Mono<VisitorId> visitor;
+        if (hello.visitorToken() == null) {
+            visitor = ports.visitors().create(bot.workspaceId()).map(v -> v.id());
+        } else {
+            visitor = tokens.verify(hello.visitorToken(), bot.workspaceId())
+                    .map(Mono::just)
+                    .orElseGet(() -> Mono.error(new SessionRefusedException(CloseCodes.NOT_AUTHENTICATED,
+                            "visitor token invalid or expired")));
+        }
+        return visitor.flatMap(visitorId -> conversationOf(visitorId, bot, hello.conversationId())
+                .map(java.util.Optional::of)
+                .defaultIfEmpty(java.util.Optional.empty())
+                .flatMap(conversation -> {
+                    Conversation c = conversation.orElse(null);
+                    String token = tokens.issue(visitorId, bot.workspaceId());
+                    VisitorSession session = new VisitorSession(key, visitorId, token, clientAddress, c);
+                    Mono<Long> lastSeq = c == null ? Mono.just(0L) : ports.log().lastSeq(c.id());
+                    return lastSeq.map(seq -> {
+                        long followFrom = hello.conversationId() != null && hello.lastSeq() != null
+                                ? Math.min(hello.lastSeq(), seq)
+                                : hello.conversationId() != null ? 0 : seq;
+                        return new Started(session, new ServerFrame.Welcome(visitorId, token,
+                                c == null ? null : c.id(), seq, 0, bot.name(), bot.greeting()), followFrom);
+                    });
+                }));
+    }
+
+    private Mono<Conversation> conversationOf(VisitorId visitorId, Bot bot, @Nullable ConversationId requested) {
+        if (requested == null) {
+            return ports.conversations().findOpen(visitorId, bot.id());
+        }
+        return ports.conversations().find(requested)
+                .filter(c -> c.visitorId().equals(visitorId) && c.botId().equals(bot.id()))
+                .switchIfEmpty(Mono.error(new SessionRefusedException(CloseCodes.FORBIDDEN,
+                        "conversation " + requested + " is not this visitor's")));
+    }
+
+    /**
+     * Posts a visitor's message: answered with an {@code ack} once it is stored (the same ack for the
+     * same clientMsgId, however often it comes), or an {@code error} when it was refused or could not
+     * be stored, in which case nothing was kept and the client may send it again.
+     */
+    public Mono<ServerFrame> post(VisitorSession session, ClientFrame.PostMessage message) {
+        return checkMessageRate(session).flatMap(decision -> {
+            if (!decision.allowed()) {
+                return Mono.just(new ServerFrame.Error(ErrorCodes.RATE_LIMITED,
+                        "too many messages; send again in " + decision.retryAfterMillis() + " ms",
+                        message.clientMsgId(), decision.retryAfterMillis()));
+            }
+            return conversationFor(session)
+                    .flatMap(conversation -> ports.log()
+                            .appendClientMessage(conversation.id(), ports.ids().messageId(), session.author(),
+                                    message.clientMsgId(), message.text())
+                            .doOnNext(appended -> {
+                                if (appended.created()) {
+                                    announce(conversation, session.bot(), appended);
+                                }
+                            }))
+                    .<ServerFrame>map(appended -> new ServerFrame.Ack(message.clientMsgId(),
+                            appended.message().messageId(), appended.message().conversationId(),
+                            appended.message().seq()))
+                    // Database down or failing: nothing was stored, so say so and let the client resend.
+                    .onErrorResume(e -> {
+                        LOG.log(Level.WARNING, "could not store a message", e);
+                        return Mono.just(new ServerFrame.Error(ErrorCodes.STORE_FAILED,
+                                "the message could not be stored; send it again with the same clientMsgId",
+                                message.clientMsgId(), 1000L));
+                    });
+        });
+    }
+
+    private Mono<RateLimiter.Decision> checkMessageRate(VisitorSession session) {
+        BotLimits limits = session.bot().limits();
+        return ports.rateLimiter().tryAcquire("msg:v:" + session.visitorId().value(), limits.messagesPerVisitor())
+                .flatMap(perVisitor -> !perVisitor.allowed()
+                        ? Mono.just(perVisitor)
+                        : ports.rateLimiter().tryAcquire("msg:k:" + session.key().key() + ":" + session.clientAddress(),
+                                limits.messagesPerKeyAndIp()));
+    }
+
+    private Mono<Conversation> conversationFor(VisitorSession session) {
+        Conversation known = session.conversation();
+        if (known != null) {
+            return Mono.just(known);
+        }
+        Bot bot = session.bot();
+        return ports.conversations().openFor(bot.workspaceId(), bot.id(), session.visitorId())
+                .doOnNext(session::conversation);
+    }
+
+    private void announce(Conversation conversation, Bot bot, MessageLog.Appended appended) {
+        // Bus down: the message is stored and acked; readers recover it by seq from the log.
+        ports.bus().publish(conversation.id(), new LiveSignal.Stored(appended.message()))
+                .onErrorResume(e -> Mono.empty())
+                .then(ports.conversations().find(conversation.id()))
+                .filter(c -> !c.humanHandling())
+                .flatMap(c -> replies.reply(bot, c.id(), appended.message().text()))
+                .subscribe(null, e -> LOG.log(Level.WARNING, "reply failed in " + conversation.id(), e));
+    }
+
+    /** Every stored event of the conversation after {@code afterSeq}, then live signals; see {@link ConversationFollower}. */
+    public Flux<LiveSignal> follow(ConversationId conversationId, long afterSeq) {
+        return follower.follow(conversationId, afterSeq);
+    }
+
+    /** Stops a reply being streamed, on whichever node streams it; an error frame when there is none. */
+    public Mono<ServerFrame> cancel(VisitorSession session, MessageId messageId) {
+        Conversation conversation = session.conversation();
+        if (conversation == null) {
+            return Mono.just(ServerFrame.Error.of(ErrorCodes.NOTHING_TO_CANCEL, "no reply is being streamed"));
+        }
+        if (replies.cancelLocal(messageId)) {
+            return Mono.empty();
+        }
+        return ports.replies().live(conversation.id())
+                .any(r -> r.messageId().equals(messageId))
+                .onErrorReturn(true)
+                .flatMap(live -> live
+                        ? ports.bus().publish(conversation.id(), new LiveSignal.CancelReply(conversation.id(), messageId))
+                                .then(Mono.<ServerFrame>empty())
+                        : Mono.just(ServerFrame.Error.of(ErrorCodes.NOTHING_TO_CANCEL,
+                                "no reply " + messageId + " is being streamed")));
+    }
+
+    /** Shows the visitor's typing to the conversation's other participants; dropped before a conversation exists. */
+    public Mono<Void> typing(VisitorSession session, boolean on) {
+        Conversation conversation = session.conversation();
+        if (conversation == null) {
+            return Mono.empty();
+        }
+        // Bus down: typing indicators are best effort.
+        return ports.bus().publish(conversation.id(), new LiveSignal.Typing(conversation.id(), session.author(), on))
+                .onErrorResume(e -> Mono.empty());
+    }
+
+    /** The visitor asks for a human: the bot stops answering and a {@code handoff} event is stored. */
+    public Mono<ServerFrame> requestHandoff(VisitorSession session) {
+        return conversationFor(session)
+                .flatMap(c -> ports.conversations().markHumanHandling(c.id())
+                        .then(ports.log().appendHandoff(c.id(), HandoffState.REQUESTED, null))
+                        .flatMap(h -> ports.bus().publish(c.id(), new LiveSignal.Stored(h)).onErrorResume(e -> Mono.empty())))
+                .then(Mono.<ServerFrame>empty())
+                .onErrorResume(e -> {
+                    LOG.log(Level.WARNING, "handoff request failed", e);
+                    return Mono.just(ServerFrame.Error.of(ErrorCodes.INTERNAL, "the request for a human failed; try again"));
+                });
+    }
+
+    /** Ends this node's replies as interrupted (stored with what they had) before it stops. */
+    public Mono<Void> shutdown() {
+        return replies.interruptAll();
+    }
+
+    public int repliesInFlight() {
+        return replies.runningCount();
+    }
+
+    /**
+     * A started session, the welcome to send (its heartbeat still to be filled in by the transport),
+     * and the seq to follow the conversation from.
+     */
+    public record Started(VisitorSession session, ServerFrame.Welcome welcome, long followFrom) {
+    }
+}

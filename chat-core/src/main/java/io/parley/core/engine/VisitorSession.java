@@ -1,0 +1,62 @@
+package io.parley.core.engine;
+
+import io.parley.core.model.Author;
+import io.parley.core.model.AuthorRole;
+import io.parley.core.model.Bot;
+import io.parley.core.model.Conversation;
+import io.parley.core.model.VisitorId;
+import io.parley.core.model.WidgetKey;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One visitor connection's state after {@code hello}. The conversation is null until the first
+ * message creates it.
+ */
+public final class VisitorSession {
+    private final WidgetKey key;
+    private final VisitorId visitorId;
+    private final String visitorToken;
+    private final String clientAddress;
+    private volatile @Nullable Conversation conversation;
+
+    VisitorSession(WidgetKey key, VisitorId visitorId, String visitorToken, String clientAddress,
+                   @Nullable Conversation conversation) {
+        this.key = key;
+        this.visitorId = visitorId;
+        this.visitorToken = visitorToken;
+        this.clientAddress = clientAddress;
+        this.conversation = conversation;
+    }
+
+    public WidgetKey key() {
+        return key;
+    }
+
+    public Bot bot() {
+        return key.bot();
+    }
+
+    public VisitorId visitorId() {
+        return visitorId;
+    }
+
+    public String visitorToken() {
+        return visitorToken;
+    }
+
+    public String clientAddress() {
+        return clientAddress;
+    }
+
+    public @Nullable Conversation conversation() {
+        return conversation;
+    }
+
+    void conversation(Conversation conversation) {
+        this.conversation = conversation;
+    }
+
+    public Author author() {
+        return new Author(AuthorRole.VISITOR, visitorId.value(), "Visitor");
+    }
+}

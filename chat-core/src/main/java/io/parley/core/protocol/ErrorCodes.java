@@ -1,0 +1,24 @@
+package io.parley.core.protocol;
+
+/** The {@code code} values of {@code error} frames; docs/protocol.md lists them for client authors. */
+public final class ErrorCodes {
+    /** Malformed JSON, unknown type, missing or invalid field. */
+    public static final String BAD_FRAME = "bad_frame";
+    /** Message text longer than the limit (4000 characters by default). */
+    public static final String MESSAGE_TOO_LONG = "message_too_long";
+    /** Too many messages; retry after {@code retryAfterMs}. */
+    public static final String RATE_LIMITED = "rate_limited";
+    /** The message could not be stored; nothing was kept, send the same clientMsgId again. */
+    public static final String STORE_FAILED = "store_failed";
+    /** {@code cancel} named no reply that is being streamed. */
+    public static final String NOTHING_TO_CANCEL = "nothing_to_cancel";
+    /** A frame that needs a conversation came before the conversation existed. */
+    public static final String NO_CONVERSATION = "no_conversation";
+    /** {@code hello} sent twice. */
+    public static final String ALREADY_STARTED = "already_started";
+    /** Something failed on the server; the request may be retried. */
+    public static final String INTERNAL = "internal";
+
+    private ErrorCodes() {
+    }
+}

@@ -1,0 +1,354 @@
+package io.parley.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.parley.core.model.BotLimits;
+import io.parley.core.model.ConversationId;
+import io.parley.core.model.Finish;
+import io.parley.core.model.HandoffState;
+import io.parley.core.model.KnowledgeEntry;
+import io.parley.core.model.MessageId;
+import io.parley.core.model.RateLimit;
+import io.parley.core.model.StoredEvent;
+import io.parley.core.model.WidgetKey;
+import io.parley.core.protocol.ClientFrame;
+import io.parley.core.protocol.CloseCodes;
+import io.parley.core.protocol.ErrorCodes;
+import io.parley.core.protocol.LiveSignal;
+import io.parley.core.protocol.ServerFrame;
+import io.parley.core.responder.KnowledgeBaseResponder;
+import io.parley.core.testing.Fixtures;
+import io.parley.core.testing.InMemoryPorts;
+import io.parley.core.testing.ScriptedResponder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+class ConversationEngineTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private final InMemoryPorts mem = new InMemoryPorts();
+    private final ScriptedResponder scripted = new ScriptedResponder();
+    private final VisitorTokens tokens = new VisitorTokens(new byte[32], List.of(), Duration.ofDays(1),
+            () -> Instant.parse("2026-01-01T00:00:00Z"));
+
+    private ConversationEngine engine() {
+        return new ConversationEngine(mem.ports(), tokens, bot -> scripted, EngineSettings.DEFAULTS);
+    }
+
+    private VisitorSession start(ConversationEngine engine, WidgetKey key) {
+        return engine.startVisitor(key, new ClientFrame.Hello(null, null, null), "203.0.113.5").block(WAIT).session();
+    }
+
+    private ServerFrame.Ack post(ConversationEngine engine, VisitorSession session, String clientMsgId, String text) {
+        ServerFrame frame = engine.post(session, new ClientFrame.PostMessage(clientMsgId, text)).block(WAIT);
+        assertThat(frame).isInstanceOf(ServerFrame.Ack.class);
+        return (ServerFrame.Ack) frame;
+    }
+
+    @Test
+    void answersAMessageWithAStreamedReplyStoredUnderTheNextSeq() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        ServerFrame.Ack ack = post(engine, session, "a1", "How do I embed the widget?");
+        assertThat(ack.seq()).isEqualTo(1);
+
+        StepVerifier.create(engine.follow(ack.conversationId(), 0))
+                .assertNext(s -> assertThat(((LiveSignal.Stored) s).event().seq()).isEqualTo(1))
+                .then(() -> {
+                    Sinks.Many<String> reply = scripted.nextReply();
+                    reply.tryEmitNext("Add one ");
+                    reply.tryEmitNext("script tag.");
+                    reply.tryEmitComplete();
+                })
+                .assertNext(s -> assertThat(s).isInstanceOf(LiveSignal.ReplyStart.class))
+                .assertNext(s -> assertThat(((LiveSignal.ReplyDelta) s).text()).isEqualTo("Add one "))
+                .assertNext(s -> assertThat(((LiveSignal.ReplyDelta) s).text()).isEqualTo("script tag."))
+                .assertNext(s -> {
+                    LiveSignal.ReplyEnd end = (LiveSignal.ReplyEnd) s;
+                    assertThat(end.seq()).isEqualTo(2);
+                    assertThat(end.finish()).isEqualTo(Finish.STOP);
+                })
+                .thenCancel()
+                .verify(WAIT);
+
+        StoredEvent.Message stored = (StoredEvent.Message) mem.log.all(ack.conversationId()).get(1);
+        assertThat(stored.text()).isEqualTo("Add one script tag.");
+        assertThat(stored.finish()).isEqualTo(Finish.STOP);
+    }
+
+    @Test
+    void theSameClientMsgIdThreeTimesStoresOneMessageAndGetsTheSameAck() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        ServerFrame.Ack first = post(engine, session, "dup-1", "hello?");
+        ServerFrame.Ack second = post(engine, session, "dup-1", "hello?");
+        ServerFrame.Ack third = post(engine, session, "dup-1", "hello?");
+
+        assertThat(second).isEqualTo(first);
+        assertThat(third).isEqualTo(first);
+        assertThat(mem.log.all(first.conversationId()).stream()
+                .filter(e -> e instanceof StoredEvent.Message m && "dup-1".equals(m.clientMsgId()))).hasSize(1);
+        assertThat(mem.bus.published.stream().filter(s -> s instanceof LiveSignal.Stored)).hasSize(1);
+    }
+
+    @Test
+    void aReaderResumingAfterASeqGetsEveryLaterEventOnceInOrderBeforeLiveOnes() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        ConversationId c = post(engine, session, "r1", "one").conversationId();
+        finishReply("answer one");
+        post(engine, session, "r2", "two");
+        finishReply("answer two");
+        awaitSeq(c, 4);
+
+        StepVerifier.create(engine.follow(c, 1).map(ConversationEngineTest::seqOf))
+                .expectNext(2L, 3L, 4L)
+                .then(() -> post(engine, session, "r3", "three"))
+                .expectNext(5L)
+                .thenCancel()
+                .verify(WAIT);
+    }
+
+    @Test
+    void aStoredEventAheadOfItsPredecessorsMakesTheReaderFetchTheMissingOnes() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        ConversationId c = post(engine, session, "g1", "one").conversationId();
+        mem.bus.failing.set(true);
+        MessageId id = mem.ids.messageId();
+        mem.log.appendReply(c, id, session.bot().author(), "lost on the bus", Finish.STOP).block(WAIT);
+        StoredEvent third = mem.log.appendHandoff(c, HandoffState.REQUESTED, null).block(WAIT);
+        mem.bus.failing.set(false);
+
+        StepVerifier.create(engine.follow(c, 1).map(ConversationEngineTest::seqOf))
+                .expectNext(2L, 3L)
+                .then(() -> mem.bus.publish(c, new LiveSignal.Stored(third)).block(WAIT))
+                .expectNoEvent(Duration.ofMillis(100))
+                .thenCancel()
+                .verify(WAIT);
+    }
+
+    @Test
+    void aLiveStoredEventWithAGapIsPrecededByTheEventsTheBusLost() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        ConversationId c = post(engine, session, "h1", "one").conversationId();
+        scripted.nextReply().tryEmitComplete();
+        awaitSeq(c, 2);
+        AtomicReference<StoredEvent> handoff = new AtomicReference<>();
+
+        StepVerifier.create(engine.follow(c, 2).map(ConversationEngineTest::seqOf))
+                .then(() -> {
+                    mem.bus.failing.set(true);
+                    mem.log.appendHandoff(c, HandoffState.REQUESTED, null).block(WAIT);
+                    handoff.set(mem.log.appendHandoff(c, HandoffState.RELEASED, null).block(WAIT));
+                    mem.bus.failing.set(false);
+                    mem.bus.publish(c, new LiveSignal.Stored(handoff.get())).block(WAIT);
+                })
+                .expectNext(3L, 4L)
+                .thenCancel()
+                .verify(WAIT);
+    }
+
+    @Test
+    void aReaderJoiningMidReplyGetsTheTextSoFarInOneDeltaThenTheRestLive() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        ConversationId c = post(engine, session, "m1", "tell me").conversationId();
+        Sinks.Many<String> reply = scripted.nextReply();
+        reply.tryEmitNext("Hello ");
+        reply.tryEmitNext("there, ");
+        awaitPublished(3);
+
+        StepVerifier.create(engine.follow(c, 1))
+                .assertNext(s -> assertThat(s).isInstanceOf(LiveSignal.ReplyStart.class))
+                .assertNext(s -> assertThat(((LiveSignal.ReplyDelta) s).text()).isEqualTo("Hello there, "))
+                .then(() -> {
+                    reply.tryEmitNext("friend.");
+                    reply.tryEmitComplete();
+                })
+                .assertNext(s -> assertThat(((LiveSignal.ReplyDelta) s).text()).isEqualTo("friend."))
+                .assertNext(s -> assertThat(((LiveSignal.ReplyEnd) s).seq()).isEqualTo(2))
+                .thenCancel()
+                .verify(WAIT);
+    }
+
+    @Test
+    void cancelStopsTheReplyAndStoresWhatItHadAsCancelled() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        ConversationId c = post(engine, session, "c1", "long story please").conversationId();
+        Sinks.Many<String> reply = scripted.nextReply();
+        reply.tryEmitNext("Once upon ");
+        awaitPublished(3);
+        MessageId replyId = ((LiveSignal.ReplyStart) mem.bus.published.get(1)).messageId();
+
+        StepVerifier.create(engine.cancel(session, replyId)).expectComplete().verify(WAIT);
+        awaitSeq(c, 2);
+
+        StoredEvent.Message stored = (StoredEvent.Message) mem.log.all(c).get(1);
+        assertThat(stored.finish()).isEqualTo(Finish.CANCELLED);
+        assertThat(stored.text()).isEqualTo("Once upon ");
+        StepVerifier.create(engine.cancel(session, replyId))
+                .assertNext(f -> assertThat(((ServerFrame.Error) f).code()).isEqualTo(ErrorCodes.NOTHING_TO_CANCEL))
+                .expectComplete()
+                .verify(WAIT);
+    }
+
+    @Test
+    void aDatabaseErrorGivesStoreFailedAndTheSameClientMsgIdCanBeSentAgain() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        mem.log.failing.set(true);
+        ServerFrame refused = engine.post(session, new ClientFrame.PostMessage("x1", "are you there?")).block(WAIT);
+        assertThat(refused).isInstanceOf(ServerFrame.Error.class);
+        assertThat(((ServerFrame.Error) refused).code()).isEqualTo(ErrorCodes.STORE_FAILED);
+        assertThat(((ServerFrame.Error) refused).clientMsgId()).isEqualTo("x1");
+
+        mem.log.failing.set(false);
+        ServerFrame.Ack ack = post(engine, session, "x1", "are you there?");
+        assertThat(ack.seq()).isEqualTo(1);
+    }
+
+    @Test
+    void aBusOutageStillStoresAndAcksTheMessage() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        mem.bus.failing.set(true);
+        ServerFrame.Ack ack = post(engine, session, "b1", "hello anyone");
+        assertThat(mem.log.all(ack.conversationId())).hasSize(1);
+    }
+
+    @Test
+    void messagesOverTheVisitorLimitAreRefusedWithRetryAfterAndNotStored() {
+        BotLimits limits = new BotLimits(new RateLimit(2, Duration.ofSeconds(10)), RateLimit.UNLIMITED,
+                RateLimit.UNLIMITED);
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key(limits));
+        ConversationId c = post(engine, session, "l1", "one").conversationId();
+        post(engine, session, "l2", "two");
+        ServerFrame refused = engine.post(session, new ClientFrame.PostMessage("l3", "three")).block(WAIT);
+
+        assertThat(refused).isInstanceOfSatisfying(ServerFrame.Error.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCodes.RATE_LIMITED);
+            assertThat(e.retryAfterMs()).isPositive();
+            assertThat(e.clientMsgId()).isEqualTo("l3");
+        });
+        assertThat(mem.log.all(c).stream().filter(e -> e instanceof StoredEvent.Message m && "l3".equals(m.clientMsgId())))
+                .isEmpty();
+    }
+
+    @Test
+    void aForgedVisitorTokenIsRefusedAsNotAuthenticated() {
+        StepVerifier.create(engine().startVisitor(Fixtures.key(),
+                        new ClientFrame.Hello("v1.v_x.w_test.99999999999.forged", null, null), "203.0.113.5"))
+                .expectErrorSatisfies(e -> assertThat(((SessionRefusedException) e).closeCode())
+                        .isEqualTo(CloseCodes.NOT_AUTHENTICATED))
+                .verify(WAIT);
+    }
+
+    @Test
+    void anotherVisitorsConversationIsForbidden() {
+        ConversationEngine engine = engine();
+        ConversationId theirs = post(engine, start(engine, Fixtures.key()), "o1", "mine").conversationId();
+        StepVerifier.create(engine.startVisitor(Fixtures.key(), new ClientFrame.Hello(null, theirs, 0L), "203.0.113.9"))
+                .expectErrorSatisfies(e -> assertThat(((SessionRefusedException) e).closeCode())
+                        .isEqualTo(CloseCodes.FORBIDDEN))
+                .verify(WAIT);
+    }
+
+    @Test
+    void aReturningVisitorGetsItsOpenConversationAndLastSeq() {
+        ConversationEngine engine = engine();
+        VisitorSession first = start(engine, Fixtures.key());
+        ConversationId c = post(engine, first, "t1", "hi").conversationId();
+        ConversationEngine.Started again = engine.startVisitor(Fixtures.key(),
+                new ClientFrame.Hello(first.visitorToken(), null, null), "203.0.113.5").block(WAIT);
+
+        assertThat(again.welcome().visitorId()).isEqualTo(first.visitorId());
+        assertThat(again.welcome().conversationId()).isEqualTo(c);
+        assertThat(again.welcome().lastSeq()).isEqualTo(1);
+        assertThat(again.followFrom()).isEqualTo(1);
+    }
+
+    @Test
+    void askingForAHumanStoresAHandoffAndTheBotStopsAnswering() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        ConversationId c = post(engine, session, "h1", "I want a person").conversationId();
+        scripted.nextReply().tryEmitComplete();
+        awaitSeq(c, 2);
+
+        StepVerifier.create(engine.requestHandoff(session)).expectComplete().verify(WAIT);
+        post(engine, session, "h2", "still there?");
+
+        List<StoredEvent> events = mem.log.all(c);
+        assertThat(events).hasSize(4);
+        assertThat(events.get(2)).isInstanceOfSatisfying(StoredEvent.Handoff.class,
+                h -> assertThat(h.state()).isEqualTo(HandoffState.REQUESTED));
+        assertThat(events.get(3)).isInstanceOfSatisfying(StoredEvent.Message.class,
+                m -> assertThat(m.clientMsgId()).isEqualTo("h2"));
+    }
+
+    @Test
+    void shutdownStoresRepliesInFlightAsInterrupted() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        ConversationId c = post(engine, session, "s1", "question").conversationId();
+        scripted.nextReply().tryEmitNext("partial ");
+        awaitPublished(3);
+
+        StepVerifier.create(engine.shutdown()).expectComplete().verify(WAIT);
+
+        StoredEvent.Message stored = (StoredEvent.Message) mem.log.all(c).get(1);
+        assertThat(stored.finish()).isEqualTo(Finish.INTERRUPTED);
+        assertThat(stored.text()).isEqualTo("partial ");
+    }
+
+    @Test
+    void theKnowledgeBaseBotAnswersFromTheMatchingEntryAndOffersAHumanOtherwise() {
+        mem.knowledge.entries.add(new KnowledgeEntry("k1", Fixtures.BOT_ID, "Embedding the widget",
+                "Paste the script tag before the closing body tag."));
+        ConversationEngine engine = new ConversationEngine(mem.ports(), tokens,
+                bot -> new KnowledgeBaseResponder(mem.knowledge, Duration.ZERO), EngineSettings.DEFAULTS);
+        VisitorSession session = start(engine, Fixtures.key());
+        ConversationId c = post(engine, session, "k1", "how do I embed the widget?").conversationId();
+        awaitSeq(c, 2);
+        post(engine, session, "k2", "what is the weather on mars");
+        awaitSeq(c, 4);
+
+        assertThat(((StoredEvent.Message) mem.log.all(c).get(1)).text())
+                .isEqualTo("Paste the script tag before the closing body tag.");
+        assertThat(((StoredEvent.Message) mem.log.all(c).get(3)).text()).contains("talk to a person");
+    }
+
+    private void finishReply(String text) {
+        Sinks.Many<String> reply = scripted.nextReply();
+        reply.tryEmitNext(text);
+        reply.tryEmitComplete();
+    }
+
+    private void awaitSeq(ConversationId c, long seq) {
+        await().atMost(WAIT).until(() -> mem.log.lastSeq(c).block(WAIT) >= seq);
+    }
+
+    private void awaitPublished(int count) {
+        await().atMost(WAIT).until(() -> mem.bus.published.size() >= count);
+    }
+
+    private static long seqOf(LiveSignal s) {
+        if (s instanceof LiveSignal.Stored stored) {
+            return stored.event().seq();
+        }
+        if (s instanceof LiveSignal.ReplyEnd end) {
+            return end.seq();
+        }
+        return -1;
+    }
+}

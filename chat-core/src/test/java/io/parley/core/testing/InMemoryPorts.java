@@ -1,0 +1,286 @@
+package io.parley.core.testing;
+
+import io.parley.core.engine.EnginePorts;
+import io.parley.core.model.Author;
+import io.parley.core.model.BotId;
+import io.parley.core.model.Conversation;
+import io.parley.core.model.ConversationId;
+import io.parley.core.model.Finish;
+import io.parley.core.model.HandoffState;
+import io.parley.core.model.KnowledgeEntry;
+import io.parley.core.model.MessageId;
+import io.parley.core.model.RateLimit;
+import io.parley.core.model.StoredEvent;
+import io.parley.core.model.Visitor;
+import io.parley.core.model.VisitorId;
+import io.parley.core.model.WorkspaceId;
+import io.parley.core.port.Clock;
+import io.parley.core.port.Conversations;
+import io.parley.core.port.EventBus;
+import io.parley.core.port.IdGenerator;
+import io.parley.core.port.KnowledgeIndex;
+import io.parley.core.port.MessageLog;
+import io.parley.core.port.RateLimiter;
+import io.parley.core.port.ReplyStreams;
+import io.parley.core.port.Visitors;
+import io.parley.core.protocol.LiveSignal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * In-memory versions of the engine's ports, for fast engine tests. Test fixtures only: the running
+ * product always uses the PostgreSQL and Redis adapters.
+ */
+public final class InMemoryPorts {
+    private final AtomicLong counter = new AtomicLong();
+    public final Clock clock = () -> Instant.parse("2026-01-01T00:00:00Z").plusSeconds(counter.get());
+    public final IdGenerator ids = new IdGenerator() {
+        @Override
+        public ConversationId conversationId() {
+            return new ConversationId("c_" + counter.incrementAndGet());
+        }
+
+        @Override
+        public MessageId messageId() {
+            return new MessageId("m_" + counter.incrementAndGet());
+        }
+
+        @Override
+        public VisitorId visitorId() {
+            return new VisitorId("v_" + counter.incrementAndGet());
+        }
+    };
+    public final Log log = new Log();
+    public final ConversationStore conversations = new ConversationStore();
+    public final VisitorStore visitors = new VisitorStore();
+    public final Bus bus = new Bus();
+    public final Replies replies = new Replies();
+    public final Limiter rateLimiter = new Limiter();
+    public final Knowledge knowledge = new Knowledge();
+
+    public EnginePorts ports() {
+        return new EnginePorts(log, conversations, visitors, bus, replies, rateLimiter, ids, clock);
+    }
+
+    public final class Log implements MessageLog {
+        private final Map<ConversationId, List<StoredEvent>> events = new HashMap<>();
+        /** When set, appends fail as a database would. */
+        public final AtomicBoolean failing = new AtomicBoolean();
+
+        @Override
+        public synchronized Mono<Appended> appendClientMessage(ConversationId conversationId, MessageId messageId,
+                                                               Author author, String clientMsgId, String text) {
+            if (failing.get()) {
+                return Mono.error(new IllegalStateException("database down"));
+            }
+            List<StoredEvent> list = events.computeIfAbsent(conversationId, k -> new ArrayList<>());
+            for (StoredEvent e : list) {
+                if (e instanceof StoredEvent.Message m && clientMsgId.equals(m.clientMsgId())) {
+                    return Mono.just(new Appended(m, false));
+                }
+            }
+            StoredEvent.Message m = new StoredEvent.Message(conversationId, list.size() + 1, messageId, author, text,
+                    clock.now(), clientMsgId, null);
+            list.add(m);
+            return Mono.just(new Appended(m, true));
+        }
+
+        @Override
+        public synchronized Mono<Appended> appendReply(ConversationId conversationId, MessageId messageId,
+                                                       Author author, String text, Finish finish) {
+            if (failing.get()) {
+                return Mono.error(new IllegalStateException("database down"));
+            }
+            List<StoredEvent> list = events.computeIfAbsent(conversationId, k -> new ArrayList<>());
+            StoredEvent.Message m = new StoredEvent.Message(conversationId, list.size() + 1, messageId, author, text,
+                    clock.now(), null, finish);
+            list.add(m);
+            return Mono.just(new Appended(m, true));
+        }
+
+        @Override
+        public synchronized Mono<StoredEvent.Handoff> appendHandoff(ConversationId conversationId, HandoffState state,
+                                                                    @Nullable String agentName) {
+            List<StoredEvent> list = events.computeIfAbsent(conversationId, k -> new ArrayList<>());
+            StoredEvent.Handoff h = new StoredEvent.Handoff(conversationId, list.size() + 1, state, agentName,
+                    clock.now());
+            list.add(h);
+            return Mono.just(h);
+        }
+
+        @Override
+        public synchronized Flux<StoredEvent> read(ConversationId conversationId, long afterSeq, long upToSeq,
+                                                   int max) {
+            return Flux.fromIterable(List.copyOf(events.getOrDefault(conversationId, List.of())))
+                    .filter(e -> e.seq() > afterSeq && e.seq() <= upToSeq)
+                    .take(max);
+        }
+
+        @Override
+        public synchronized Mono<Long> lastSeq(ConversationId conversationId) {
+            return Mono.just((long) events.getOrDefault(conversationId, List.of()).size());
+        }
+
+        public synchronized List<StoredEvent> all(ConversationId conversationId) {
+            return List.copyOf(events.getOrDefault(conversationId, List.of()));
+        }
+    }
+
+    public final class ConversationStore implements Conversations {
+        private final Map<ConversationId, Conversation> byId = new LinkedHashMap<>();
+
+        @Override
+        public synchronized Mono<Conversation> find(ConversationId id) {
+            return Mono.justOrEmpty(byId.get(id));
+        }
+
+        @Override
+        public synchronized Mono<Conversation> findOpen(VisitorId visitorId, BotId botId) {
+            return Mono.justOrEmpty(open(visitorId, botId));
+        }
+
+        private Optional<Conversation> open(VisitorId visitorId, BotId botId) {
+            return byId.values().stream()
+                    .filter(c -> c.visitorId().equals(visitorId) && c.botId().equals(botId))
+                    .findFirst();
+        }
+
+        @Override
+        public synchronized Mono<Conversation> openFor(WorkspaceId workspaceId, BotId botId, VisitorId visitorId) {
+            Conversation c = open(visitorId, botId).orElseGet(() -> {
+                Conversation created = new Conversation(ids.conversationId(), workspaceId, botId, visitorId, false,
+                        clock.now());
+                byId.put(created.id(), created);
+                return created;
+            });
+            return Mono.just(c);
+        }
+
+        @Override
+        public synchronized Mono<Void> markHumanHandling(ConversationId id) {
+            Conversation c = byId.get(id);
+            byId.put(id, new Conversation(c.id(), c.workspaceId(), c.botId(), c.visitorId(), true, c.createdAt()));
+            return Mono.empty();
+        }
+    }
+
+    public final class VisitorStore implements Visitors {
+        private final Map<VisitorId, Visitor> byId = new HashMap<>();
+
+        @Override
+        public synchronized Mono<Visitor> create(WorkspaceId workspaceId) {
+            Visitor v = new Visitor(ids.visitorId(), workspaceId, clock.now());
+            byId.put(v.id(), v);
+            return Mono.just(v);
+        }
+
+        @Override
+        public synchronized Mono<Visitor> find(VisitorId id) {
+            return Mono.justOrEmpty(byId.get(id));
+        }
+    }
+
+    /** A bus that delivers synchronously; {@link #published} records everything for assertions. */
+    public static final class Bus implements EventBus {
+        private final Sinks.Many<Map.Entry<ConversationId, LiveSignal>> sink =
+                Sinks.many().multicast().directBestEffort();
+        public final List<LiveSignal> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** When set, publishing fails as a bus that lost its connection would. */
+        public final AtomicBoolean failing = new AtomicBoolean();
+
+        @Override
+        public Mono<Void> publish(ConversationId conversationId, LiveSignal signal) {
+            return Mono.defer(() -> {
+                if (failing.get()) {
+                    return Mono.error(new IllegalStateException("bus down"));
+                }
+                published.add(signal);
+                synchronized (this) {
+                    sink.tryEmitNext(Map.entry(conversationId, signal));
+                }
+                return Mono.empty();
+            });
+        }
+
+        @Override
+        public Flux<LiveSignal> subscribe(ConversationId conversationId) {
+            return Flux.<LiveSignal>just(new LiveSignal.Subscribed())
+                    .concatWith(sink.asFlux().filter(e -> e.getKey().equals(conversationId)).map(Map.Entry::getValue))
+                    .onBackpressureBuffer();
+        }
+    }
+
+    public static final class Replies implements ReplyStreams {
+        private final Map<MessageId, LiveReply> live = new LinkedHashMap<>();
+        private final Map<MessageId, ConversationId> conversationOf = new HashMap<>();
+
+        @Override
+        public synchronized Mono<Void> begin(ConversationId conversationId, MessageId messageId, Author author) {
+            live.put(messageId, new LiveReply(messageId, author, ""));
+            conversationOf.put(messageId, conversationId);
+            return Mono.empty();
+        }
+
+        @Override
+        public synchronized Mono<Long> append(ConversationId conversationId, MessageId messageId, String piece) {
+            LiveReply r = live.get(messageId);
+            LiveReply next = new LiveReply(messageId, r.author(), r.textSoFar() + piece);
+            live.put(messageId, next);
+            return Mono.just((long) next.textSoFar().length());
+        }
+
+        @Override
+        public synchronized Mono<Void> end(ConversationId conversationId, MessageId messageId) {
+            live.remove(messageId);
+            conversationOf.remove(messageId);
+            return Mono.empty();
+        }
+
+        @Override
+        public synchronized Flux<LiveReply> live(ConversationId conversationId) {
+            return Flux.fromIterable(live.values().stream()
+                    .filter(r -> conversationId.equals(conversationOf.get(r.messageId()))).toList());
+        }
+    }
+
+    /** A fixed-window limiter counting per key; windows never roll over in tests. */
+    public static final class Limiter implements RateLimiter {
+        private final Map<String, Integer> counts = new HashMap<>();
+
+        @Override
+        public synchronized Mono<Decision> tryAcquire(String key, RateLimit limit) {
+            if (limit.unlimited()) {
+                return Mono.just(Decision.ALLOWED);
+            }
+            int n = counts.merge(key, 1, Integer::sum);
+            return Mono.just(n <= limit.permits() ? Decision.ALLOWED
+                    : new Decision(false, limit.window().toMillis()));
+        }
+    }
+
+    public static final class Knowledge implements KnowledgeIndex {
+        public final List<KnowledgeEntry> entries = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public Flux<KnowledgeEntry> search(BotId botId, String question, int max) {
+            String q = question.toLowerCase(Locale.ROOT);
+            return Flux.fromIterable(entries)
+                    .filter(e -> e.botId().equals(botId))
+                    .filter(e -> java.util.Arrays.stream(e.title().toLowerCase(Locale.ROOT).split("\\W+"))
+                            .anyMatch(w -> w.length() > 3 && q.contains(w)))
+                    .take(max);
+        }
+    }
+}
