@@ -1,0 +1,60 @@
+package io.parley.persistence.postgres;
+
+import io.parley.core.port.Clock;
+import io.parley.core.port.Conversations;
+import io.parley.core.port.IdGenerator;
+import io.parley.core.port.KnowledgeIndex;
+import io.parley.core.port.MessageLog;
+import io.parley.core.port.Visitors;
+import io.parley.core.port.WidgetKeys;
+import io.r2dbc.spi.ConnectionFactory;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+/**
+ * chat-core's ports backed by PostgreSQL. Give it a pooled {@link ConnectionFactory} (see
+ * {@link PostgresConnections#pool}) of a database migrated with {@link DatabaseMigrations#migrate}.
+ */
+public final class PostgresAdapters {
+
+    private final MessageLog messageLog;
+    private final Conversations conversations;
+    private final Visitors visitors;
+    private final WidgetKeys widgetKeys;
+    private final KnowledgeIndex knowledgeIndex;
+
+    public PostgresAdapters(ConnectionFactory connectionFactory, Clock clock, IdGenerator ids) {
+        this(connectionFactory, clock, ids, BodyCodec.IDENTITY);
+    }
+
+    PostgresAdapters(ConnectionFactory connectionFactory, Clock clock, IdGenerator ids, BodyCodec bodies) {
+        DatabaseClient db = DatabaseClient.create(connectionFactory);
+        TransactionalOperator tx = TransactionalOperator.create(new R2dbcTransactionManager(connectionFactory));
+        this.messageLog = new PostgresMessageLog(db, tx, clock, bodies);
+        this.conversations = new PostgresConversations(db, clock, ids);
+        this.visitors = new PostgresVisitors(db, clock, ids);
+        this.widgetKeys = new PostgresWidgetKeys(db);
+        this.knowledgeIndex = new PostgresKnowledgeIndex(db);
+    }
+
+    public MessageLog messageLog() {
+        return messageLog;
+    }
+
+    public Conversations conversations() {
+        return conversations;
+    }
+
+    public Visitors visitors() {
+        return visitors;
+    }
+
+    public WidgetKeys widgetKeys() {
+        return widgetKeys;
+    }
+
+    public KnowledgeIndex knowledgeIndex() {
+        return knowledgeIndex;
+    }
+}
