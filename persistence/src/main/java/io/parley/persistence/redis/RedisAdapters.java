@@ -1,0 +1,56 @@
+package io.parley.persistence.redis;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.parley.core.port.EventBus;
+import io.parley.core.port.RateLimiter;
+import io.parley.core.port.ReplyStreams;
+
+/**
+ * The Redis adapters of one environment, on two connections of {@code client} opened on first use: a
+ * pub/sub connection for every subscription, and one for every other command. Key layout, where
+ * {@code <p>} is {@code keyPrefix} (e.g. {@code parley:dev:}) and braces are Redis Cluster hash tags:
+ * <ul>
+ * <li>{@code <p>{c_…}:events} — pub/sub channel of a conversation's live signals</li>
+ * <li>{@code <p>{c_…}:reply:m_…} — text so far of a reply being streamed (string)</li>
+ * <li>{@code <p>{c_…}:reply:m_…:meta} — its author and length in chars (hash)</li>
+ * <li>{@code <p>{c_…}:replies} — ids of the conversation's replies being streamed (set)</li>
+ * <li>{@code <p>{key}:rl} — events admitted under a rate-limit key (sorted set)</li>
+ * </ul>
+ * Closing closes the connections opened here, not the client.
+ */
+public final class RedisAdapters implements AutoCloseable {
+    private final LazyConnection<StatefulRedisConnection<String, String>> commands;
+    private final RedisEventBus eventBus;
+    private final RedisReplyStreams replyStreams;
+    private final RedisRateLimiter rateLimiter;
+
+    public RedisAdapters(RedisClient client, String keyPrefix) {
+        RedisKeys keys = new RedisKeys(keyPrefix);
+        this.commands = new LazyConnection<>(client, RedisClient::connect, keys.clientName("commands"));
+        this.eventBus = new RedisEventBus(client, commands, keys);
+        this.replyStreams = new RedisReplyStreams(commands, keys, RedisReplyStreams.DEFAULT_TTL);
+        this.rateLimiter = new RedisRateLimiter(commands, keys);
+    }
+
+    public EventBus eventBus() {
+        return eventBus;
+    }
+
+    public ReplyStreams replyStreams() {
+        return replyStreams;
+    }
+
+    public RateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    @Override
+    public void close() {
+        try {
+            eventBus.close();
+        } finally {
+            commands.close();
+        }
+    }
+}

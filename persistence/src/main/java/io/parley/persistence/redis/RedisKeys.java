@@ -1,0 +1,48 @@
+package io.parley.persistence.redis;
+
+import io.parley.core.model.ConversationId;
+import io.parley.core.model.MessageId;
+
+/**
+ * The key layout. Everything about a conversation carries its id as a hash tag ({@code {c_…}}) so
+ * that it shares one Redis Cluster slot, which the multi-key scripts need.
+ */
+record RedisKeys(String prefix) {
+
+    RedisKeys {
+        if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
+            throw new IllegalArgumentException("the key prefix must not contain braces (hash tags): " + prefix);
+        }
+    }
+
+    String events(ConversationId conversationId) {
+        return tagged(conversationId) + ":events";
+    }
+
+    String replyText(ConversationId conversationId, MessageId messageId) {
+        return tagged(conversationId) + ":reply:" + messageId.value();
+    }
+
+    String replyMeta(ConversationId conversationId, MessageId messageId) {
+        return replyText(conversationId, messageId) + ":meta";
+    }
+
+    String liveReplies(ConversationId conversationId) {
+        return tagged(conversationId) + ":replies";
+    }
+
+    String rateLimit(String key) {
+        return prefix + "{" + key + "}:rl";
+    }
+
+    /** A CLIENT SETNAME value (no spaces or control characters) that tells this prefix's connections apart. */
+    String clientName(String role) {
+        StringBuilder name = new StringBuilder(prefix.length() + role.length());
+        (prefix + role).chars().forEach(ch -> name.append(ch > ' ' && ch <= '~' ? (char) ch : '_'));
+        return name.toString();
+    }
+
+    private String tagged(ConversationId conversationId) {
+        return prefix + "{" + conversationId.value() + "}";
+    }
+}

@@ -1,0 +1,4 @@
+-- KEYS as in reply-begin.lua. ARGV[1]: message id.
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('SREM', KEYS[3], ARGV[1])
+return 1

@@ -1,0 +1,167 @@
+package io.parley.persistence.redis;
+
+import static io.parley.persistence.redis.RedisTestSupport.BOT;
+import static io.parley.persistence.redis.RedisTestSupport.TIMEOUT;
+import static io.parley.persistence.redis.RedisTestSupport.conversation;
+import static io.parley.persistence.redis.RedisTestSupport.message;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.parley.core.model.Author;
+import io.parley.core.model.AuthorRole;
+import io.parley.core.model.ConversationId;
+import io.parley.core.model.MessageId;
+import io.parley.core.port.ReplyStreams;
+import io.parley.core.port.ReplyStreams.LiveReply;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+class RedisReplyStreamsTest {
+    private static RedisClient client;
+    private static StatefulRedisConnection<String, String> adminConnection;
+    private static RedisCommands<String, String> admin;
+
+    private RedisKeys keys;
+    private RedisAdapters node;
+    private ReplyStreams replies;
+
+    @BeforeAll
+    static void connect() {
+        client = RedisTestSupport.client();
+        adminConnection = client.connect();
+        admin = adminConnection.sync();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        adminConnection.close();
+        client.shutdown();
+    }
+
+    @BeforeEach
+    void newNode() {
+        keys = new RedisKeys(RedisTestSupport.randomPrefix());
+        node = new RedisAdapters(client, keys.prefix());
+        replies = node.replyStreams();
+    }
+
+    @AfterEach
+    void closeNode() {
+        node.close();
+    }
+
+    @Test
+    void beginAppendLiveEndCountsNonAsciiTextInJavaChars() {
+        ConversationId c = conversation();
+        MessageId m = message();
+
+        StepVerifier.create(replies.begin(c, m, BOT)
+                        .then(replies.append(c, m, "héllo "))
+                        .concatWith(replies.append(c, m, "👋"))
+                        .concatWith(replies.append(c, m, "")))
+                .expectNext(6L, 8L, 8L)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat("héllo 👋").hasSize(8);
+
+        StepVerifier.create(replies.live(c))
+                .expectNext(new LiveReply(m, BOT, "héllo 👋"))
+                .expectComplete()
+                .verify(TIMEOUT);
+
+        StepVerifier.create(replies.end(c, m).thenMany(replies.live(c)))
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(admin.exists(keys.replyText(c, m), keys.replyMeta(c, m), keys.liveReplies(c))).isZero();
+    }
+
+    @Test
+    void liveListsOnlyTheConversationsOwnRepliesEachWithItsAuthor() {
+        ConversationId c = conversation();
+        ConversationId other = conversation();
+        MessageId first = message();
+        MessageId second = message();
+        Author agentBot = new Author(AuthorRole.BOT, "b_2", "Grace \"G\" Hopper");
+
+        StepVerifier.create(replies.begin(c, first, BOT)
+                        .then(replies.begin(c, second, agentBot))
+                        .then(replies.begin(other, message(), BOT))
+                        .then(replies.append(c, first, "one"))
+                        .then(replies.append(c, second, "two"))
+                        .thenMany(replies.live(c))
+                        .collectList())
+                .assertNext(live -> assertThat(live).containsExactlyInAnyOrder(
+                        new LiveReply(first, BOT, "one"), new LiveReply(second, agentBot, "two")))
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void everyKeyOfALiveReplyHasTheTtlAndAppendRefreshesIt() {
+        ConversationId c = conversation();
+        MessageId m = message();
+        String[] replyKeys = {keys.replyText(c, m), keys.replyMeta(c, m), keys.liveReplies(c)};
+
+        replies.begin(c, m, BOT).block(TIMEOUT);
+        for (String key : replyKeys) {
+            assertThat(admin.pttl(key)).as(key).isBetween(Duration.ofMinutes(9).toMillis(),
+                    RedisReplyStreams.DEFAULT_TTL.toMillis());
+            admin.pexpire(key, 5_000);
+        }
+
+        replies.append(c, m, "more").block(TIMEOUT);
+        for (String key : replyKeys) {
+            assertThat(admin.pttl(key)).as(key).isGreaterThan(Duration.ofMinutes(9).toMillis());
+        }
+    }
+
+    @Test
+    void liveSkipsAndForgetsAReplyWhoseTextExpired() {
+        ConversationId c = conversation();
+        MessageId expired = message();
+        MessageId alive = message();
+        replies.begin(c, expired, BOT).then(replies.begin(c, alive, BOT)).block(TIMEOUT);
+        admin.pexpire(keys.replyText(c, expired), 1);
+        await().atMost(TIMEOUT).until(() -> admin.exists(keys.replyText(c, expired)) == 0);
+
+        StepVerifier.create(replies.live(c))
+                .expectNext(new LiveReply(alive, BOT, ""))
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(admin.sismember(keys.liveReplies(c), expired.value())).isFalse();
+    }
+
+    @Test
+    void appendToAReplyThatWasNeverBegunOrHasEndedErrors() {
+        ConversationId c = conversation();
+        MessageId m = message();
+        StepVerifier.create(replies.append(c, m, "x"))
+                .expectError(IllegalStateException.class)
+                .verify(TIMEOUT);
+        StepVerifier.create(replies.begin(c, m, BOT).then(replies.end(c, m)).then(replies.append(c, m, "x")))
+                .expectError(IllegalStateException.class)
+                .verify(TIMEOUT);
+        assertThat(admin.exists(keys.replyText(c, m), keys.replyMeta(c, m))).isZero();
+    }
+
+    @Test
+    void beginningAgainStartsTheReplyOverEmpty() {
+        ConversationId c = conversation();
+        MessageId m = message();
+        StepVerifier.create(replies.begin(c, m, BOT)
+                        .then(replies.append(c, m, "lost"))
+                        .then(replies.begin(c, m, BOT))
+                        .then(replies.append(c, m, "ab")))
+                .expectNext(2L)
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+}
