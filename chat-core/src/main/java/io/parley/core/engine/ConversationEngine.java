@@ -106,18 +106,19 @@ public final class ConversationEngine {
                         "too many messages; send again in " + decision.retryAfterMillis() + " ms",
                         message.clientMsgId(), decision.retryAfterMillis()));
             }
-            return conversationFor(session)
+            return openConversation(session)
                     .flatMap(conversation -> ports.log()
                             .appendClientMessage(conversation.id(), ports.ids().messageId(), session.author(),
                                     message.clientMsgId(), message.text())
-                            .doOnNext(appended -> {
-                                if (appended.created()) {
-                                    announce(conversation, session.bot(), appended);
-                                }
+                            .flatMap(appended -> {
+                                ServerFrame ack = new ServerFrame.Ack(message.clientMsgId(),
+                                        appended.message().messageId(), appended.message().conversationId(),
+                                        appended.message().seq());
+                                // Announced once the caller has the ack, so a sender sees its ack before the event.
+                                return appended.created()
+                                        ? Mono.just(ack).doAfterTerminate(() -> announce(conversation, session.bot(), appended))
+                                        : Mono.just(ack);
                             }))
-                    .<ServerFrame>map(appended -> new ServerFrame.Ack(message.clientMsgId(),
-                            appended.message().messageId(), appended.message().conversationId(),
-                            appended.message().seq()))
                     // Database down or failing: nothing was stored, so say so and let the client resend.
                     .onErrorResume(e -> {
                         LOG.log(Level.WARNING, "could not store a message", e);
@@ -137,7 +138,11 @@ public final class ConversationEngine {
                                 limits.messagesPerKeyAndIp()));
     }
 
-    private Mono<Conversation> conversationFor(VisitorSession session) {
+    /**
+     * The session's conversation, created (or found, when another tab or node created it) on first
+     * use. A reader that wants every event of a new conversation follows it before posting to it.
+     */
+    public Mono<Conversation> openConversation(VisitorSession session) {
         Conversation known = session.conversation();
         if (known != null) {
             return Mono.just(known);
@@ -157,7 +162,10 @@ public final class ConversationEngine {
                 .subscribe(null, e -> LOG.log(Level.WARNING, "reply failed in " + conversation.id(), e));
     }
 
-    /** Every stored event of the conversation after {@code afterSeq}, then live signals; see {@link ConversationFollower}. */
+    /**
+     * {@link LiveSignal.Subscribed} once live signals are being received, then every stored event of the
+     * conversation after {@code afterSeq}, then live signals; see {@link ConversationFollower}.
+     */
     public Flux<LiveSignal> follow(ConversationId conversationId, long afterSeq) {
         return follower.follow(conversationId, afterSeq);
     }
@@ -194,7 +202,7 @@ public final class ConversationEngine {
 
     /** The visitor asks for a human: the bot stops answering and a {@code handoff} event is stored. */
     public Mono<ServerFrame> requestHandoff(VisitorSession session) {
-        return conversationFor(session)
+        return openConversation(session)
                 .flatMap(c -> ports.conversations().markHumanHandling(c.id())
                         .then(ports.log().appendHandoff(c.id(), HandoffState.REQUESTED, null))
                         .flatMap(h -> ports.bus().publish(c.id(), new LiveSignal.Stored(h)).onErrorResume(e -> Mono.empty())))

@@ -18,6 +18,7 @@ import reactor.core.publisher.Flux;
  * then the live replies caught up, then live signals. It subscribes to the bus before reading the
  * log, so nothing falls between the two; a stored event that arrives ahead of its predecessors
  * (published by another node, or lost by the bus) makes it fetch the missing ones from the log.
+ * The first element is {@link LiveSignal.Subscribed}: from then on nothing published is missed.
  */
 final class ConversationFollower {
     private static final int PAGE = 500;
@@ -44,7 +45,8 @@ final class ConversationFollower {
                         Flux<LiveSignal> catchUp = readStored(conversationId, afterSeq, Long.MAX_VALUE)
                                 .concatMap(cursor::acceptStored)
                                 .concatWith(replies.live(conversationId).concatMap(cursor::acceptLiveReply));
-                        return catchUp.concatWith(signals.skip(1).concatMap(cursor::acceptLive));
+                        return Flux.just(first.get()).concatWith(catchUp)
+                                .concatWith(signals.skip(1).concatMap(cursor::acceptLive));
                     });
         });
     }

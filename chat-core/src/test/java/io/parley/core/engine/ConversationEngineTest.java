@@ -58,7 +58,7 @@ class ConversationEngineTest {
         ServerFrame.Ack ack = post(engine, session, "a1", "How do I embed the widget?");
         assertThat(ack.seq()).isEqualTo(1);
 
-        StepVerifier.create(engine.follow(ack.conversationId(), 0))
+        StepVerifier.create(followed(engine, ack.conversationId(), 0))
                 .assertNext(s -> assertThat(((LiveSignal.Stored) s).event().seq()).isEqualTo(1))
                 .then(() -> {
                     Sinks.Many<String> reply = scripted.nextReply();
@@ -107,7 +107,7 @@ class ConversationEngineTest {
         finishReply("answer two");
         awaitSeq(c, 4);
 
-        StepVerifier.create(engine.follow(c, 1).map(ConversationEngineTest::seqOf))
+        StepVerifier.create(followed(engine, c, 1).map(ConversationEngineTest::seqOf))
                 .expectNext(2L, 3L, 4L)
                 .then(() -> post(engine, session, "r3", "three"))
                 .expectNext(5L)
@@ -126,7 +126,7 @@ class ConversationEngineTest {
         StoredEvent third = mem.log.appendHandoff(c, HandoffState.REQUESTED, null).block(WAIT);
         mem.bus.failing.set(false);
 
-        StepVerifier.create(engine.follow(c, 1).map(ConversationEngineTest::seqOf))
+        StepVerifier.create(followed(engine, c, 1).map(ConversationEngineTest::seqOf))
                 .expectNext(2L, 3L)
                 .then(() -> mem.bus.publish(c, new LiveSignal.Stored(third)).block(WAIT))
                 .expectNoEvent(Duration.ofMillis(100))
@@ -143,7 +143,7 @@ class ConversationEngineTest {
         awaitSeq(c, 2);
         AtomicReference<StoredEvent> handoff = new AtomicReference<>();
 
-        StepVerifier.create(engine.follow(c, 2).map(ConversationEngineTest::seqOf))
+        StepVerifier.create(followed(engine, c, 2).map(ConversationEngineTest::seqOf))
                 .then(() -> {
                     mem.bus.failing.set(true);
                     mem.log.appendHandoff(c, HandoffState.REQUESTED, null).block(WAIT);
@@ -166,7 +166,7 @@ class ConversationEngineTest {
         reply.tryEmitNext("there, ");
         awaitPublished(3);
 
-        StepVerifier.create(engine.follow(c, 1))
+        StepVerifier.create(followed(engine, c, 1))
                 .assertNext(s -> assertThat(s).isInstanceOf(LiveSignal.ReplyStart.class))
                 .assertNext(s -> assertThat(((LiveSignal.ReplyDelta) s).text()).isEqualTo("Hello there, "))
                 .then(() -> {
@@ -332,6 +332,35 @@ class ConversationEngineTest {
         Sinks.Many<String> reply = scripted.nextReply();
         reply.tryEmitNext(text);
         reply.tryEmitComplete();
+    }
+
+    /** The conversation as a reader follows it, after the Subscribed marker. */
+    private static reactor.core.publisher.Flux<LiveSignal> followed(ConversationEngine engine, ConversationId c,
+                                                                    long afterSeq) {
+        return engine.follow(c, afterSeq).skip(1);
+    }
+
+    @Test
+    void followingStartsWithTheSubscribedMarker() {
+        ConversationEngine engine = engine();
+        ConversationId c = post(engine, start(engine, Fixtures.key()), "f1", "hi").conversationId();
+        StepVerifier.create(engine.follow(c, 0))
+                .assertNext(s -> assertThat(s).isInstanceOf(LiveSignal.Subscribed.class))
+                .assertNext(s -> assertThat(((LiveSignal.Stored) s).event().seq()).isEqualTo(1))
+                .thenCancel()
+                .verify(WAIT);
+    }
+
+    @Test
+    void theSenderGetsItsAckBeforeTheMessageIsPublished() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        java.util.List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        engine.post(session, new ClientFrame.PostMessage("o1", "hi"))
+                .doOnNext(ack -> order.add("ack:" + mem.bus.published.size()))
+                .block(WAIT);
+        awaitPublished(1);
+        assertThat(order).containsExactly("ack:0");
     }
 
     private void awaitSeq(ConversationId c, long seq) {

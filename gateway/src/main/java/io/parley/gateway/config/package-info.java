@@ -1,0 +1,4 @@
+@NullMarked
+package io.parley.gateway.config;
+
+import org.jspecify.annotations.NullMarked;

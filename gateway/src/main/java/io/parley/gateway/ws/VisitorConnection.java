@@ -1,0 +1,286 @@
+package io.parley.gateway.ws;
+
+import io.netty.handler.codec.TooLongFrameException;
+import io.parley.core.engine.ConversationEngine;
+import io.parley.core.engine.Outbox;
+import io.parley.core.engine.SessionRefusedException;
+import io.parley.core.engine.VisitorSession;
+import io.parley.core.model.Conversation;
+import io.parley.core.model.WidgetKey;
+import io.parley.core.protocol.BadFrameException;
+import io.parley.core.protocol.ClientFrame;
+import io.parley.core.protocol.CloseCodes;
+import io.parley.core.protocol.ErrorCodes;
+import io.parley.core.protocol.FrameCodec;
+import io.parley.core.protocol.LiveSignal;
+import io.parley.core.protocol.ServerFrame;
+import io.parley.gateway.config.WebSocketProperties;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * One visitor's WebSocket: reads frames one at a time, answers through an {@link Outbox}, follows
+ * the conversation once there is one, sends heartbeats and enforces the protocol's limits.
+ */
+final class VisitorConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(VisitorConnection.class);
+    private static final long MINUTE_NANOS = 60_000_000_000L;
+
+    private final WebSocketSession socket;
+    private final WidgetKey key;
+    private final String clientAddress;
+    private final ConversationEngine engine;
+    private final FrameCodec codec;
+    private final WebSocketProperties limits;
+    private final Outbox outbox;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final Sinks.Empty<Void> closed = Sinks.empty();
+    private final Disposable.Swap helloTimer = Disposables.swap();
+    private final ArrayDeque<Long> badFrameTimes = new ArrayDeque<>();
+    private final Disposable.Swap following = Disposables.swap();
+    private volatile long lastHeardNanos = System.nanoTime();
+    private @Nullable VisitorSession session;
+
+    VisitorConnection(WebSocketSession socket, WidgetKey key, String clientAddress, ConversationEngine engine,
+                      FrameCodec codec, WebSocketProperties limits) {
+        this.socket = socket;
+        this.key = key;
+        this.clientAddress = clientAddress;
+        this.engine = engine;
+        this.codec = codec;
+        this.limits = limits;
+        this.outbox = new Outbox(limits.maxPendingBytes(), VisitorConnection::estimatedBytes);
+    }
+
+    Mono<Void> run() {
+        Mono<Void> input = socket.receive()
+                .map(Inbound::of)
+                .doOnNext(in -> lastHeardNanos = System.nanoTime())
+                .concatMap(this::onInbound)
+                .then()
+                .onErrorResume(TooLongFrameException.class, e -> {
+                    // A message fragmented into frames under the limit, adding up to more than it.
+                    close(CloseCodes.TOO_BIG, "message larger than " + limits.maxFrameBytes() + " bytes");
+                    return closed.asMono();
+                });
+        Flux<WebSocketMessage> frames = outbox.frames().map(f -> socket.textMessage(codec.encode(f)));
+        Flux<WebSocketMessage> heartbeats = Flux.interval(limits.heartbeat(), limits.heartbeat())
+                .concatMap(tick -> heartbeat());
+        Mono<Void> output = socket.send(Flux.merge(frames, heartbeats).takeUntilOther(closed.asMono()));
+        helloTimer.update(Mono.delay(limits.helloTimeout())
+                .subscribe(t -> close(CloseCodes.HELLO_TIMEOUT, "no hello within "
+                        + limits.helloTimeout().toSeconds() + " s")));
+        return Mono.firstWithSignal(input, output, closed.asMono())
+                .doFinally(s -> {
+                    helloTimer.dispose();
+                    following.dispose();
+                    closing.set(true);
+                    closed.tryEmitEmpty();
+                });
+    }
+
+    /** Closes with a protocol code; the reason is what a client author reads in their logs. */
+    void close(int code, String reason) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        following.dispose();
+        socket.close(new CloseStatus(code, reason))
+                .doFinally(s -> closed.tryEmitEmpty())
+                .subscribe(null, e -> LOG.debug("close failed", e));
+    }
+
+    private Mono<WebSocketMessage> heartbeat() {
+        long silentNanos = System.nanoTime() - lastHeardNanos;
+        if (silentNanos > 2 * limits.heartbeat().toNanos()) {
+            close(CloseCodes.GOING_AWAY, "no answer to heartbeats for " + silentNanos / 1_000_000 + " ms");
+            return Mono.empty();
+        }
+        byte[] stamp = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
+        return Mono.just(socket.pingMessage(factory -> factory.wrap(stamp)));
+    }
+
+    private Mono<Void> onInbound(Inbound in) {
+        if (closing.get()) {
+            return Mono.empty();
+        }
+        return switch (in.type()) {
+            case TEXT -> onText(in.text());
+            case BINARY -> {
+                close(CloseCodes.UNSUPPORTED_DATA, "binary frames are not part of the protocol; send JSON text");
+                yield Mono.empty();
+            }
+            case PING, PONG -> Mono.empty();
+        };
+    }
+
+    private Mono<Void> onText(String text) {
+        LOG.debug("frame on {}: {} chars", socket.getId(), text.length());
+        ClientFrame frame;
+        try {
+            frame = codec.decodeVisitorFrame(text);
+        } catch (BadFrameException e) {
+            return onBadFrame(e);
+        }
+        VisitorSession current = session;
+        if (current == null) {
+            if (frame instanceof ClientFrame.Hello hello) {
+                return start(hello);
+            }
+            close(CloseCodes.NOT_AUTHENTICATED, "the first frame must be hello");
+            return Mono.empty();
+        }
+        if (frame instanceof ClientFrame.Hello) {
+            send(ServerFrame.Error.of(ErrorCodes.ALREADY_STARTED, "hello was already received on this connection"));
+            return Mono.empty();
+        }
+        if (frame instanceof ClientFrame.PostMessage message) {
+            return followingConversation(current)
+                    .then(engine.post(current, message))
+                    .onErrorResume(e -> {
+                        LOG.warn("could not open a conversation: {}", e.toString());
+                        return Mono.just(new ServerFrame.Error(ErrorCodes.STORE_FAILED,
+                                "the message could not be stored; send it again with the same clientMsgId",
+                                message.clientMsgId(), 1000L));
+                    })
+                    .doOnNext(this::send)
+                    .then();
+        }
+        if (frame instanceof ClientFrame.Ping ping) {
+            send(new ServerFrame.Pong(ping.t()));
+            return Mono.empty();
+        }
+        if (frame instanceof ClientFrame.Typing typing) {
+            return engine.typing(current, typing.on());
+        }
+        if (frame instanceof ClientFrame.Cancel cancel) {
+            return engine.cancel(current, cancel.messageId()).doOnNext(this::send).then();
+        }
+        return followingConversation(current)
+                .then(engine.requestHandoff(current))
+                .onErrorResume(e -> Mono.just(ServerFrame.Error.of(ErrorCodes.INTERNAL,
+                        "the request for a human failed; try again")))
+                .doOnNext(this::send)
+                .then();
+    }
+
+    private Mono<Void> start(ClientFrame.Hello hello) {
+        helloTimer.dispose();
+        LOG.debug("hello on {}", socket.getId());
+        return engine.startVisitor(key, hello, clientAddress)
+                .doOnNext(started -> {
+                    LOG.debug("welcome for {} on {}", started.session().visitorId(), socket.getId());
+                    session = started.session();
+                    send(started.welcome().withHeartbeat(limits.heartbeat().toMillis()));
+                    Conversation conversation = started.session().conversation();
+                    if (conversation != null) {
+                        follow(started.session(), conversation, started.followFrom()).subscribe();
+                    }
+                })
+                .onErrorResume(SessionRefusedException.class, e -> {
+                    close(e.closeCode(), e.getMessage());
+                    return Mono.empty();
+                })
+                .onErrorResume(e -> {
+                    LOG.warn("visitor session could not start: {}", e.toString());
+                    close(CloseCodes.RESTARTING, "the server could not start the session; reconnect");
+                    return Mono.empty();
+                })
+                .then();
+    }
+
+    /**
+     * Makes sure this connection follows the session's conversation, creating it on first use, and
+     * completes once the live feed is in place, so the reply to a first message is seen from its start.
+     */
+    private Mono<Void> followingConversation(VisitorSession current) {
+        if (current.conversation() != null) {
+            return Mono.empty();
+        }
+        return engine.openConversation(current).flatMap(conversation -> follow(current, conversation, 0));
+    }
+
+    /** Follows the conversation; the Mono completes when live signals are flowing. */
+    private Mono<Void> follow(VisitorSession current, Conversation conversation, long afterSeq) {
+        String self = current.visitorId().value();
+        Sinks.Empty<Void> live = Sinks.empty();
+        following.update(engine.follow(conversation.id(), afterSeq)
+                .filter(s -> !(s instanceof LiveSignal.Typing t && t.author().id().equals(self)))
+                .subscribe(
+                        signal -> {
+                            if (signal instanceof LiveSignal.Subscribed) {
+                                live.tryEmitEmpty();
+                                return;
+                            }
+                            ServerFrame frame = ServerFrame.of(signal);
+                            if (frame != null) {
+                                send(frame);
+                            }
+                        },
+                        e -> {
+                            LOG.warn("following {} failed: {}", conversation.id(), e.toString());
+                            close(CloseCodes.RESTARTING, "lost the conversation feed; reconnect with lastSeq");
+                            live.tryEmitEmpty();
+                        }));
+        return live.asMono();
+    }
+
+    private Mono<Void> onBadFrame(BadFrameException e) {
+        if (session == null && e.malformed()) {
+            close(CloseCodes.NOT_AUTHENTICATED, "the first frame must be hello: " + e.getMessage());
+            return Mono.empty();
+        }
+        if (e.malformed() && tooManyBadFrames()) {
+            close(CloseCodes.POLICY, "more than " + limits.badFramesPerMinute() + " malformed frames in a minute");
+            return Mono.empty();
+        }
+        send(e.toFrame());
+        return Mono.empty();
+    }
+
+    private boolean tooManyBadFrames() {
+        long now = System.nanoTime();
+        while (!badFrameTimes.isEmpty() && now - badFrameTimes.peekFirst() > MINUTE_NANOS) {
+            badFrameTimes.pollFirst();
+        }
+        badFrameTimes.addLast(now);
+        return badFrameTimes.size() > limits.badFramesPerMinute();
+    }
+
+    private void send(ServerFrame frame) {
+        if (!outbox.offer(frame)) {
+            close(CloseCodes.POLICY, "reading too slowly: more than " + limits.maxPendingBytes()
+                    + " bytes pending; resume with lastSeq");
+        }
+    }
+
+    private static long estimatedBytes(ServerFrame frame) {
+        if (frame instanceof ServerFrame.ReplyDelta d) {
+            return 96 + 3L * d.text().length();
+        }
+        if (frame instanceof ServerFrame.Message m) {
+            return 256 + 3L * m.text().length();
+        }
+        return 256;
+    }
+
+    private record Inbound(WebSocketMessage.Type type, String text) {
+        static Inbound of(WebSocketMessage message) {
+            // The payload is released once this returns: read it now.
+            String text = message.getType() == WebSocketMessage.Type.TEXT ? message.getPayloadAsText() : "";
+            return new Inbound(message.getType(), text);
+        }
+    }
+}

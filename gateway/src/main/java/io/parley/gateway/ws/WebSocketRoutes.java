@@ -1,0 +1,49 @@
+package io.parley.gateway.ws;
+
+import io.parley.core.engine.ConversationEngine;
+import io.parley.core.port.WidgetKeys;
+import io.parley.core.protocol.FrameCodec;
+import io.parley.gateway.config.WebSocketProperties;
+import java.util.Map;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.socket.server.support.WebSocketHandlerAdapter;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+/** The WebSocket endpoints: frame size capped, no per-message deflate, subprotocol parley.v1. */
+@Configuration(proxyBeanMethods = false)
+public class WebSocketRoutes {
+
+    @Bean
+    WebSocketService webSocketService(WebSocketProperties limits) {
+        return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(() -> WebsocketServerSpec.builder()
+                .maxFramePayloadLength(limits.maxFrameBytes())
+                .compress(false)
+                .handlePing(false)));
+    }
+
+    @Bean
+    VisitorConnections visitorConnections(ConversationEngine engine, FrameCodec codec, WebSocketProperties limits) {
+        return new VisitorConnections(engine, codec, limits);
+    }
+
+    @Bean
+    HandlerMapping webSocketMapping(WidgetKeys widgetKeys, ConversationEngine engine, WebSocketService webSocketService,
+                                    VisitorConnections connections) {
+        SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(Map.of(
+                "/ws/visitor", new VisitorHandshake(widgetKeys, engine, webSocketService, connections)));
+        mapping.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return mapping;
+    }
+
+    @Bean
+    WebSocketHandlerAdapter webSocketHandlerAdapter(WebSocketService webSocketService) {
+        return new WebSocketHandlerAdapter(webSocketService);
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.parley.gateway.ws;
+
+import org.jspecify.annotations.NullMarked;

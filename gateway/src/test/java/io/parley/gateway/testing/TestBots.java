@@ -1,0 +1,128 @@
+package io.parley.gateway.testing;
+
+import io.parley.persistence.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Bots and widget keys of the tests' own, in the seeded demo workspace, so each test gets fresh
+ * rate-limit buckets and its own settings. Knowledge-base bots get a copy of the demo bot's entries.
+ */
+public final class TestBots {
+    public static final String DEMO_ORIGIN = "https://localhost:8443";
+
+    private TestBots() {
+    }
+
+    /** A knowledge-base bot with the protocol's default message limits and no connection limit. */
+    public static String knowledgeBaseKey() {
+        return create("knowledge_base", 20, 600, List.of(DEMO_ORIGIN), true);
+    }
+
+    /** A browser-only key: its origins only, no native clients. */
+    public static String browserOnlyKey(String origin) {
+        return create("knowledge_base", 20, 600, List.of(origin), false);
+    }
+
+    /** A synthetic (load-test) bot with every limit lifted. */
+    public static String syntheticKey() {
+        return create("synthetic", 0, 0, List.of(), true);
+    }
+
+    public static String create(String responder, int messagesPerVisitor, int messagesPerKeyAndIp,
+                                List<String> origins, boolean allowNative) {
+        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String botId = "b_t" + suffix;
+        String key = "pk_t" + suffix;
+        try (Connection db = connect()) {
+            try (PreparedStatement bot = db.prepareStatement("""
+                    INSERT INTO bots (id, workspace_id, name, greeting, responder, synthetic_tokens,
+                        synthetic_tokens_per_second, messages_per_visitor_permits, messages_per_key_ip_permits,
+                        connections_per_key_ip_permits)
+                    VALUES (?, 'w_demo', 'Test Bot', 'Hello from the test bot', ?, 40, 20, ?, ?, 0)""")) {
+                bot.setString(1, botId);
+                bot.setString(2, responder);
+                bot.setInt(3, messagesPerVisitor);
+                bot.setInt(4, messagesPerKeyAndIp);
+                bot.executeUpdate();
+            }
+            try (PreparedStatement widget = db.prepareStatement(
+                    "INSERT INTO widget_keys (key, bot_id, allowed_origins, allow_native_clients) VALUES (?, ?, ?, ?)")) {
+                widget.setString(1, key);
+                widget.setString(2, botId);
+                widget.setArray(3, db.createArrayOf("text", origins.toArray()));
+                widget.setBoolean(4, allowNative);
+                widget.executeUpdate();
+            }
+            try (PreparedStatement copy = db.prepareStatement("""
+                    INSERT INTO knowledge_entries (id, bot_id, title, body)
+                    SELECT id || '_' || ?, ?, title, body FROM knowledge_entries WHERE bot_id = 'b_parley_demo'""")) {
+                copy.setString(1, suffix);
+                copy.setString(2, botId);
+                copy.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create a test bot", e);
+        }
+        return key;
+    }
+
+    /** The seqs stored for a conversation, in order. */
+    public static List<Long> seqs(String conversationId) {
+        return longs("SELECT seq FROM events WHERE conversation_id = ? ORDER BY seq", conversationId);
+    }
+
+    /** How many messages with this clientMsgId the conversation holds. */
+    public static long countClientMessages(String conversationId, String clientMsgId) {
+        try (Connection db = connect();
+             PreparedStatement query = db.prepareStatement(
+                     "SELECT count(*) FROM events WHERE conversation_id = ? AND client_msg_id = ?")) {
+            query.setString(1, conversationId);
+            query.setString(2, clientMsgId);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** How many messages with this clientMsgId exist anywhere. */
+    public static long countClientMessagesAnywhere(String clientMsgId) {
+        return longs("SELECT count(*) FROM events WHERE client_msg_id = ?", clientMsgId).get(0);
+    }
+
+    public static void execute(String sql) {
+        try (Connection db = connect(); var statement = db.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<Long> longs(String sql, String parameter) {
+        try (Connection db = connect(); PreparedStatement query = db.prepareStatement(sql)) {
+            query.setString(1, parameter);
+            List<Long> values = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    values.add(rows.getLong(1));
+                }
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Connection connect() throws SQLException {
+        return DriverManager.getConnection(TestDatabase.jdbcUrl(), TestDatabase.user(), TestDatabase.password());
+    }
+}

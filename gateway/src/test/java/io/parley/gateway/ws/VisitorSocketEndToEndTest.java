@@ -1,0 +1,148 @@
+package io.parley.gateway.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.parley.gateway.testing.GatewayIntegrationTest;
+import io.parley.gateway.testing.TestBots;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** A visitor's whole conversation over real wss://, against real PostgreSQL and Redis. */
+class VisitorSocketEndToEndTest extends GatewayIntegrationTest {
+
+    private VisitorSocket connect(String key) {
+        return VisitorSocket.open(CERTIFICATE, httpsPort, key, TestBots.DEMO_ORIGIN);
+    }
+
+    private static String message(String clientMsgId, String text) {
+        return "{\"type\":\"message\",\"clientMsgId\":\"" + clientMsgId + "\",\"text\":\"" + text + "\"}";
+    }
+
+    @Test
+    void aVisitorAsksTheDemoBotAndTheAnswerStreamsBackInDeltas() {
+        try (VisitorSocket socket = connect("pk_demo")) {
+            JsonNode welcome = socket.hello("{\"type\":\"hello\"}").next("welcome");
+            assertThat(socket.selectedProtocol()).isEqualTo("parley.v1");
+            assertThat(welcome.get("visitorId").asString()).startsWith("v_");
+            assertThat(welcome.get("visitorToken").asString()).isNotBlank();
+            assertThat(welcome.get("conversationId").isNull()).isTrue();
+            assertThat(welcome.get("heartbeatMs").asLong()).isEqualTo(25_000);
+            assertThat(welcome.get("bot").get("name").asString()).isEqualTo("Parley Demo");
+
+            socket.send(message("q1", "How do I embed the widget on my website?"));
+            JsonNode ack = socket.next("ack");
+            assertThat(ack.get("clientMsgId").asString()).isEqualTo("q1");
+            assertThat(ack.get("seq").asLong()).isEqualTo(1);
+            String conversationId = ack.get("conversationId").asString();
+
+            JsonNode posted = socket.next("message");
+            assertThat(posted.get("seq").asLong()).isEqualTo(1);
+            assertThat(posted.get("author").get("role").asString()).isEqualTo("visitor");
+            JsonNode start = socket.next("reply.start");
+            assertThat(start.get("author").get("role").asString()).isEqualTo("bot");
+            StringBuilder answer = new StringBuilder();
+            int deltas = 0;
+            JsonNode frame = socket.next();
+            while (frame.get("type").asString().equals("reply.delta")) {
+                assertThat(frame.get("messageId").asString()).isEqualTo(start.get("messageId").asString());
+                answer.append(frame.get("text").asString());
+                deltas++;
+                frame = socket.next();
+            }
+            assertThat(frame.get("type").asString()).isEqualTo("reply.end");
+            assertThat(frame.get("seq").asLong()).isEqualTo(2);
+            assertThat(frame.get("finish").asString()).isEqualTo("stop");
+            assertThat(deltas).isGreaterThan(1);
+            assertThat(answer.toString()).containsIgnoringCase("script");
+            assertThat(TestBots.seqs(conversationId)).containsExactly(1L, 2L);
+        }
+    }
+
+    @Test
+    void theSameClientMsgIdSentThreeTimesStoresOneMessageAndGetsOneAck() {
+        try (VisitorSocket socket = connect(TestBots.knowledgeBaseKey())) {
+            socket.hello("{\"type\":\"hello\"}").next("welcome");
+            socket.send(message("same-1", "hello"));
+            socket.send(message("same-1", "hello"));
+            socket.send(message("same-1", "hello"));
+            List<JsonNode> acks = List.of(socket.next("ack"), socket.next("ack"), socket.next("ack"));
+            assertThat(acks).extracting(a -> a.get("messageId").asString()).containsOnly(acks.get(0).get("messageId").asString());
+            assertThat(acks).extracting(a -> a.get("seq").asLong()).containsOnly(1L);
+            String conversationId = acks.get(0).get("conversationId").asString();
+            socket.next("reply.end");
+            assertThat(TestBots.countClientMessages(conversationId, "same-1")).isEqualTo(1);
+            assertThat(TestBots.seqs(conversationId)).containsExactly(1L, 2L);
+        }
+    }
+
+    @Test
+    void resumingWithLastSeqReplaysEveryMissedEventOnceInOrderThenLiveOnes() {
+        String key = TestBots.knowledgeBaseKey();
+        String token;
+        String conversationId;
+        try (VisitorSocket first = connect(key)) {
+            token = first.hello("{\"type\":\"hello\"}").next("welcome").get("visitorToken").asString();
+            first.send(message("r1", "What is Parley?"));
+            conversationId = first.next("ack").get("conversationId").asString();
+            assertThat(first.next("reply.end").get("seq").asLong()).isEqualTo(2);
+        }
+        String resumeHello = "{\"type\":\"hello\",\"visitorToken\":\"" + token + "\",\"conversationId\":\""
+                + conversationId + "\",\"lastSeq\":2}";
+        try (VisitorSocket other = connect(key)) {
+            other.hello("{\"type\":\"hello\",\"visitorToken\":\"" + token + "\"}");
+            assertThat(other.next("welcome").get("conversationId").asString()).isEqualTo(conversationId);
+            other.send(message("r2", "Is it secure?"));
+            other.nextMatching(n -> n.get("type").asString().equals("reply.end") && n.get("seq").asLong() == 4);
+            other.send(message("r3", "Can I talk to a human?"));
+            other.nextMatching(n -> n.get("type").asString().equals("reply.end") && n.get("seq").asLong() == 6);
+        }
+
+        try (VisitorSocket resumed = connect(key)) {
+            JsonNode welcome = resumed.hello(resumeHello).next("welcome");
+            assertThat(welcome.get("lastSeq").asLong()).isEqualTo(6);
+            List<Long> replayed = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                JsonNode event = resumed.next();
+                assertThat(event.get("type").asString()).isEqualTo("message");
+                replayed.add(event.get("seq").asLong());
+            }
+            assertThat(replayed).containsExactly(3L, 4L, 5L, 6L);
+            resumed.send(message("r4", "thanks"));
+            assertThat(resumed.next("ack").get("seq").asLong()).isEqualTo(7);
+            JsonNode live = resumed.next("message");
+            assertThat(live.get("seq").asLong()).isEqualTo(7);
+            resumed.next("reply.end");
+            assertThat(resumed.drain()).noneMatch(n -> n.has("seq") && n.get("seq").asLong() <= 6);
+        }
+        assertThat(TestBots.seqs(conversationId)).containsExactlyElementsOf(LongStream.rangeClosed(1, 8).boxed().toList());
+    }
+
+    @Test
+    void pingIsAnsweredWithPongEchoingT() {
+        try (VisitorSocket socket = connect(TestBots.knowledgeBaseKey())) {
+            socket.hello("{\"type\":\"hello\"}").next("welcome");
+            JsonNode pong = socket.send("{\"type\":\"ping\",\"t\":{\"n\":42}}").next("pong");
+            assertThat(pong.get("t").get("n").asInt()).isEqualTo(42);
+        }
+    }
+
+    @Test
+    void cancelStopsTheStreamingReplyAndStoresItAsCancelled() {
+        try (VisitorSocket socket = VisitorSocket.open(CERTIFICATE, httpsPort, TestBots.syntheticKey(), null)) {
+            socket.hello("{\"type\":\"hello\"}").next("welcome");
+            socket.send(message("c1", "go"));
+            String conversationId = socket.next("ack").get("conversationId").asString();
+            String replyId = socket.next("reply.start").get("messageId").asString();
+            socket.next("reply.delta");
+            socket.send("{\"type\":\"cancel\",\"messageId\":\"" + replyId + "\"}");
+            JsonNode end = socket.next("reply.end");
+            assertThat(end.get("finish").asString()).isEqualTo("cancelled");
+            assertThat(end.get("messageId").asString()).isEqualTo(replyId);
+            assertThat(TestBots.seqs(conversationId)).containsExactly(1L, 2L);
+        }
+    }
+}
