@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -21,14 +23,21 @@ public final class TestBackends {
     }
 
     public static void register(DynamicPropertyRegistry registry) {
-        registry.add("parley.database.r2dbc-url", TestDatabase::r2dbcUrl);
-        registry.add("parley.database.jdbc-url", TestDatabase::jdbcUrl);
-        registry.add("parley.database.username", TestDatabase::user);
-        registry.add("parley.database.password", TestDatabase::password);
-        registry.add("parley.redis.uri", () -> "redis://" + env("PARLEY_REDIS_HOST", "127.0.0.1") + ":"
+        properties().forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    /** The same settings as plain properties, for a second node started by hand. */
+    public static Map<String, String> properties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("parley.database.r2dbc-url", TestDatabase.r2dbcUrl());
+        properties.put("parley.database.jdbc-url", TestDatabase.jdbcUrl());
+        properties.put("parley.database.username", TestDatabase.user());
+        properties.put("parley.database.password", TestDatabase.password());
+        properties.put("parley.redis.uri", "redis://" + env("PARLEY_REDIS_HOST", "127.0.0.1") + ":"
                 + env("PARLEY_REDIS_PORT", "6379"));
-        registry.add("parley.visitor-tokens.key-file", TOKEN_KEY::toString);
-        registry.add("parley.bots.seed-demo", () -> "true");
+        properties.put("parley.visitor-tokens.key-file", TOKEN_KEY.toString());
+        properties.put("parley.bots.seed-demo", "true");
+        return properties;
     }
 
     private static Path generateTokenKey() {
