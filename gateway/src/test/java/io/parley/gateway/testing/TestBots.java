@@ -35,8 +35,18 @@ public final class TestBots {
         return create("synthetic", 0, 0, List.of(), true);
     }
 
+    /** A knowledge-base bot that takes at most {@code connections} new connections a minute per address. */
+    public static String connectionLimitedKey(int connections) {
+        return create("knowledge_base", 20, 600, connections, List.of(DEMO_ORIGIN), true);
+    }
+
     public static String create(String responder, int messagesPerVisitor, int messagesPerKeyAndIp,
                                 List<String> origins, boolean allowNative) {
+        return create(responder, messagesPerVisitor, messagesPerKeyAndIp, 0, origins, allowNative);
+    }
+
+    public static String create(String responder, int messagesPerVisitor, int messagesPerKeyAndIp,
+                                int connectionsPerKeyAndIp, List<String> origins, boolean allowNative) {
         String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         String botId = "b_t" + suffix;
         String key = "pk_t" + suffix;
@@ -45,11 +55,12 @@ public final class TestBots {
                     INSERT INTO bots (id, workspace_id, name, greeting, responder, synthetic_tokens,
                         synthetic_tokens_per_second, messages_per_visitor_permits, messages_per_key_ip_permits,
                         connections_per_key_ip_permits)
-                    VALUES (?, 'w_demo', 'Test Bot', 'Hello from the test bot', ?, 40, 20, ?, ?, 0)""")) {
+                    VALUES (?, 'w_demo', 'Test Bot', 'Hello from the test bot', ?, 40, 20, ?, ?, ?)""")) {
                 bot.setString(1, botId);
                 bot.setString(2, responder);
                 bot.setInt(3, messagesPerVisitor);
                 bot.setInt(4, messagesPerKeyAndIp);
+                bot.setInt(5, connectionsPerKeyAndIp);
                 bot.executeUpdate();
             }
             try (PreparedStatement widget = db.prepareStatement(

@@ -122,6 +122,10 @@ final class VisitorSocket implements AutoCloseable {
         }
     }
 
+    boolean isClosed() {
+        return closeStatus.isDone();
+    }
+
     String selectedProtocol() {
         return socket.orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join().getSubprotocol();
     }

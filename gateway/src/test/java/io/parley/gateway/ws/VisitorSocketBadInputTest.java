@@ -40,11 +40,12 @@ class VisitorSocketBadInputTest extends GatewayIntegrationTest {
                 .get()
                 .uri("https://localhost:" + httpsPort + "/ws/visitor" + query)
                 .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                        .map(text -> new Refusal(response.status().code(), text)))
+                        .map(text -> new Refusal(response.status().code(), text,
+                                Long.parseLong(response.responseHeaders().get("Retry-After", "0")))))
                 .block(TIMEOUT);
     }
 
-    private record Refusal(int status, String body) {
+    private record Refusal(int status, String body, long retryAfter) {
         JsonNode json() {
             return JSON.readTree(body);
         }
@@ -81,6 +82,34 @@ class VisitorSocketBadInputTest extends GatewayIntegrationTest {
     void noHelloWithinTenSecondsClosesWith4408() {
         VisitorSocket socket = VisitorSocket.open(CERTIFICATE, httpsPort, TestBots.knowledgeBaseKey(), TestBots.DEMO_ORIGIN);
         assertThat(socket.closeStatus(java.time.Duration.ofSeconds(15)).code()).isEqualTo(4408);
+    }
+
+    @Test
+    void connectionsOverTheKeysRatePerAddressAreRefusedWith429AndRetryAfter() {
+        String key = TestBots.connectionLimitedKey(2);
+        assertThat(handshake("?key=" + key, TestBots.DEMO_ORIGIN).status()).isEqualTo(101);
+        assertThat(handshake("?key=" + key, TestBots.DEMO_ORIGIN).status()).isEqualTo(101);
+        Refusal refused = handshake("?key=" + key, TestBots.DEMO_ORIGIN);
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.retryAfter()).isPositive();
+        assertThat(refused.json().get("error").asString()).isEqualTo("too_many_connections");
+    }
+
+    @Test
+    void messagesOverTheVisitorsRateGetRateLimitedWithRetryAfterAndAreNotStored() {
+        try (VisitorSocket socket = started(TestBots.knowledgeBaseKey())) {
+            String conversationId = null;
+            for (int i = 0; i < 20; i++) {
+                socket.send("{\"type\":\"message\",\"clientMsgId\":\"rl" + i + "\",\"text\":\"hi " + i + "\"}");
+                conversationId = socket.next("ack").get("conversationId").asString();
+            }
+            socket.send("{\"type\":\"message\",\"clientMsgId\":\"rl-over\",\"text\":\"one more\"}");
+            JsonNode error = socket.next("error");
+            assertThat(error.get("code").asString()).isEqualTo("rate_limited");
+            assertThat(error.get("clientMsgId").asString()).isEqualTo("rl-over");
+            assertThat(error.get("retryAfterMs").asLong()).isBetween(1L, 10_000L);
+            assertThat(TestBots.countClientMessages(conversationId, "rl-over")).isZero();
+        }
     }
 
     @Test
