@@ -89,6 +89,21 @@ public final class TestBots {
         return longs("SELECT seq FROM events WHERE conversation_id = ? ORDER BY seq", conversationId);
     }
 
+    /** How the bot reply stored under {@code seq} ended (stop, cancelled, interrupted …). */
+    public static String finishOf(String conversationId, long seq) {
+        try (Connection db = connect();
+             PreparedStatement query = db.prepareStatement(
+                     "SELECT finish FROM events WHERE conversation_id = ? AND seq = ?")) {
+            query.setString(1, conversationId);
+            query.setLong(2, seq);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? rows.getString(1) : "none";
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** How many messages with this clientMsgId the conversation holds. */
     public static long countClientMessages(String conversationId, String clientMsgId) {
         try (Connection db = connect();

@@ -17,7 +17,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.client.ReactorResourceFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,20 +34,66 @@ class TwoNodesEndToEndTest extends GatewayIntegrationTest {
 
     @BeforeAll
     static void startSecondNode() {
+        secondNode = startNode();
+    }
+
+    private static ConfigurableApplicationContext startNode() {
         Map<String, Object> properties = new HashMap<>(TestBackends.properties());
         properties.put("spring.ssl.bundle.pem.server.keystore.certificate", CERTIFICATE.certificate().toString());
         properties.put("spring.ssl.bundle.pem.server.keystore.private-key", CERTIFICATE.privateKey().toString());
         // as command-line arguments, which win over application.yml like the first node's test properties
-        secondNode = new SpringApplicationBuilder(ParleyApplication.class)
+        return new SpringApplicationBuilder(ParleyApplication.class, OwnEventLoops.class)
                 .profiles("test")
                 .run(properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue())
                         .toArray(String[]::new));
+    }
+
+    @Test
+    void aStoppingNodeTellsItsClientsToReconnectAtOnceAndStoresTheReplyItWasStreamingAsInterrupted() {
+        ConfigurableApplicationContext node = startNode();
+        int port = Integer.parseInt(node.getEnvironment().getRequiredProperty("local.server.port"));
+        try (VisitorSocket socket = VisitorSocket.open(CERTIFICATE, port, TestBots.syntheticKey(), null)) {
+            socket.hello("{\"type\":\"hello\"}").next("welcome");
+            socket.send("{\"type\":\"message\",\"clientMsgId\":\"q\",\"text\":\"go\"}");
+            String conversationId = socket.next("ack").get("conversationId").asString();
+            socket.next("reply.delta");
+
+            node.close();
+
+            VisitorSocket.Closed closed = socket.closeStatus();
+            assertThat(closed.code()).isEqualTo(1012);
+            assertThat(TestBots.seqs(conversationId)).containsExactly(1L, 2L);
+            assertThat(TestBots.finishOf(conversationId, 2)).isEqualTo("interrupted");
+        } finally {
+            node.close();
+        }
     }
 
     @AfterAll
     static void stopSecondNode() {
         if (secondNode != null) {
             secondNode.close();
+        }
+    }
+
+    /**
+     * Each extra node gets event loops of its own: by default all servers in one JVM share Reactor
+     * Netty's global ones, and stopping one node would stop the others' servers too. (As a nested
+     * test configuration it applies to this class's own node as well.)
+     */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class OwnEventLoops {
+        @Bean
+        static BeanPostProcessor ownEventLoops() {
+            return new BeanPostProcessor() {
+                @Override
+                public Object postProcessBeforeInitialization(Object bean, String name) {
+                    if (bean instanceof ReactorResourceFactory factory) {
+                        factory.setUseGlobalResources(false);
+                    }
+                    return bean;
+                }
+            };
         }
     }
 
