@@ -176,7 +176,7 @@ public final class ConversationEngine {
         if (conversation == null) {
             return Mono.just(ServerFrame.Error.of(ErrorCodes.NOTHING_TO_CANCEL, "no reply is being streamed"));
         }
-        if (replies.cancelLocal(messageId)) {
+        if (replies.cancelLocal(conversation.id(), messageId)) {
             return Mono.empty();
         }
         return ports.replies().live(conversation.id())
@@ -185,6 +185,9 @@ public final class ConversationEngine {
                 .flatMap(live -> live
                         ? ports.bus().publish(conversation.id(), new LiveSignal.CancelReply(conversation.id(), messageId))
                                 .then(Mono.<ServerFrame>empty())
+                                // Bus down: the node streaming the reply cannot be told; the reply ends by itself.
+                                .onErrorResume(e -> Mono.just(ServerFrame.Error.of(ErrorCodes.INTERNAL,
+                                        "the reply could not be cancelled right now; try again")))
                         : Mono.just(ServerFrame.Error.of(ErrorCodes.NOTHING_TO_CANCEL,
                                 "no reply " + messageId + " is being streamed")));
     }

@@ -53,7 +53,7 @@ final class ReplyRunner {
     Mono<MessageId> reply(Bot bot, ConversationId conversationId, String question) {
         MessageId messageId = ids.messageId();
         Author author = bot.author();
-        Running state = new Running();
+        Running state = new Running(conversationId);
         running.put(messageId, state);
         StringBuilder text = new StringBuilder();
 
@@ -100,7 +100,10 @@ final class ReplyRunner {
                         .flatMap(appended -> quietly(replies.end(conversationId, messageId))
                                 .then(quietly(bus.publish(conversationId, new LiveSignal.ReplyEnd(conversationId,
                                         messageId, appended.message().seq(), finish))))))
-                .doOnError(e -> LOG.log(Level.SEVERE, "reply " + messageId + " could not be stored", e))
+                .onErrorResume(e -> {
+                    LOG.log(Level.SEVERE, "reply " + messageId + " could not be stored", e);
+                    return quietly(replies.end(conversationId, messageId)).then(Mono.error(e));
+                })
                 .doFinally(s -> {
                     running.remove(messageId);
                     state.done.tryEmitEmpty();
@@ -108,10 +111,10 @@ final class ReplyRunner {
                 .thenReturn(messageId);
     }
 
-    /** Stops a reply streamed by this node; false when this node streams no such reply. */
-    boolean cancelLocal(MessageId messageId) {
+    /** Stops a reply of the conversation streamed by this node; false when this node streams no such reply. */
+    boolean cancelLocal(ConversationId conversationId, MessageId messageId) {
         Running state = running.get(messageId);
-        if (state == null) {
+        if (state == null || !state.conversationId.equals(conversationId)) {
             return false;
         }
         state.finish(Finish.CANCELLED);
@@ -144,9 +147,14 @@ final class ReplyRunner {
     }
 
     private static final class Running {
+        final ConversationId conversationId;
         final Sinks.Empty<Void> stop = Sinks.empty();
         final Sinks.Empty<Void> done = Sinks.empty();
         final AtomicReference<Finish> finish = new AtomicReference<>();
+
+        Running(ConversationId conversationId) {
+            this.conversationId = conversationId;
+        }
 
         void finish(Finish reason) {
             finish.compareAndSet(null, reason);

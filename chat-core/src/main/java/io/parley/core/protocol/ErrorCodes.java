@@ -12,8 +12,6 @@ public final class ErrorCodes {
     public static final String STORE_FAILED = "store_failed";
     /** {@code cancel} named no reply that is being streamed. */
     public static final String NOTHING_TO_CANCEL = "nothing_to_cancel";
-    /** A frame that needs a conversation came before the conversation existed. */
-    public static final String NO_CONVERSATION = "no_conversation";
     /** {@code hello} sent twice. */
     public static final String ALREADY_STARTED = "already_started";
     /** Something failed on the server; the request may be retried. */

@@ -202,6 +202,24 @@ class ConversationEngineTest {
     }
 
     @Test
+    void aVisitorCannotCancelAReplyOfAnotherConversation() {
+        ConversationEngine engine = engine();
+        VisitorSession owner = start(engine, Fixtures.key());
+        ConversationId c = post(engine, owner, "own", "tell me more").conversationId();
+        scripted.nextReply().tryEmitNext("Part one ");
+        awaitPublished(3);
+        MessageId replyId = ((LiveSignal.ReplyStart) mem.bus.published.get(1)).messageId();
+        VisitorSession stranger = start(engine, Fixtures.key());
+        post(engine, stranger, "other", "hi");
+
+        StepVerifier.create(engine.cancel(stranger, replyId))
+                .assertNext(f -> assertThat(((ServerFrame.Error) f).code()).isEqualTo(ErrorCodes.NOTHING_TO_CANCEL))
+                .expectComplete()
+                .verify(WAIT);
+        assertThat(mem.log.all(c)).hasSize(1);
+    }
+
+    @Test
     void aDatabaseErrorGivesStoreFailedAndTheSameClientMsgIdCanBeSentAgain() {
         ConversationEngine engine = engine();
         VisitorSession session = start(engine, Fixtures.key());

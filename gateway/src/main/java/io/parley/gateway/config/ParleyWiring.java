@@ -8,6 +8,7 @@ import io.parley.core.engine.EngineSettings;
 import io.parley.core.engine.RandomIds;
 import io.parley.core.engine.VisitorTokens;
 import io.parley.core.model.Bot;
+import io.parley.core.model.RateLimit;
 import io.parley.core.port.Clock;
 import io.parley.core.port.IdGenerator;
 import io.parley.core.port.Responder;
@@ -77,7 +78,12 @@ public class ParleyWiring {
 
     @Bean(destroyMethod = "close")
     RedisAdapters redisAdapters(RedisClient client, RedisProperties redis) {
-        return new RedisAdapters(client, redis.keyPrefix());
+        RedisAdapters adapters = new RedisAdapters(client, redis.keyPrefix());
+        // Opens the connection and loads the script now rather than on the first visitor's time;
+        // Redis down at start-up: nothing to do, the limiter falls back locally until it answers.
+        adapters.rateLimiter().tryAcquire("startup", new RateLimit(Integer.MAX_VALUE, Duration.ofSeconds(1)))
+                .subscribe(null, e -> LOG.warn("Redis did not answer at start-up: {}", e.toString()));
+        return adapters;
     }
 
     @Bean

@@ -15,12 +15,18 @@ import io.parley.core.protocol.FrameCodec;
 import io.parley.core.protocol.LiveSignal;
 import io.parley.core.protocol.ServerFrame;
 import io.parley.gateway.config.WebSocketProperties;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -37,6 +43,9 @@ import reactor.core.publisher.Sinks;
 final class VisitorConnection {
     private static final Logger LOG = LoggerFactory.getLogger(VisitorConnection.class);
     private static final long MINUTE_NANOS = 60_000_000_000L;
+    private static final int HEARTBEAT_CHECKS = 5;
+    /** Refused messages a minute past which the client is told to stay away (4429) rather than retry at once. */
+    private static final int RATE_LIMITED_BEFORE_CLOSE = 10;
 
     private final WebSocketSession socket;
     private final WidgetKey key;
@@ -49,6 +58,7 @@ final class VisitorConnection {
     private final Sinks.Empty<Void> closed = Sinks.empty();
     private final Disposable.Swap helloTimer = Disposables.swap();
     private final ArrayDeque<Long> badFrameTimes = new ArrayDeque<>();
+    private final ArrayDeque<Long> rateLimitedTimes = new ArrayDeque<>();
     private final Disposable.Swap following = Disposables.swap();
     private volatile long lastHeardNanos = System.nanoTime();
     private @Nullable VisitorSession session;
@@ -76,8 +86,9 @@ final class VisitorConnection {
                     return closed.asMono();
                 });
         Flux<WebSocketMessage> frames = outbox.frames().map(f -> socket.textMessage(codec.encode(f)));
-        Flux<WebSocketMessage> heartbeats = Flux.interval(limits.heartbeat(), limits.heartbeat())
-                .concatMap(tick -> heartbeat());
+        Duration check = limits.heartbeat().dividedBy(HEARTBEAT_CHECKS);
+        Flux<WebSocketMessage> heartbeats = Flux.interval(check, check)
+                .concatMap(tick -> heartbeat((tick + 1) % HEARTBEAT_CHECKS == 0));
         Mono<Void> output = socket.send(Flux.merge(frames, heartbeats).takeUntilOther(closed.asMono()));
         helloTimer.update(Mono.delay(limits.helloTimeout())
                 .subscribe(t -> close(CloseCodes.HELLO_TIMEOUT, "no hello within "
@@ -102,10 +113,14 @@ final class VisitorConnection {
                 .subscribe(null, e -> LOG.debug("close failed", e));
     }
 
-    private Mono<WebSocketMessage> heartbeat() {
+    /** Checks for silence several times a heartbeat, so a silent client goes soon after 2 × heartbeat. */
+    private Mono<WebSocketMessage> heartbeat(boolean ping) {
         long silentNanos = System.nanoTime() - lastHeardNanos;
         if (silentNanos > 2 * limits.heartbeat().toNanos()) {
             close(CloseCodes.GOING_AWAY, "no answer to heartbeats for " + silentNanos / 1_000_000 + " ms");
+            return Mono.empty();
+        }
+        if (!ping) {
             return Mono.empty();
         }
         byte[] stamp = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
@@ -117,7 +132,13 @@ final class VisitorConnection {
             return Mono.empty();
         }
         return switch (in.type()) {
-            case TEXT -> onText(in.text());
+            case TEXT -> {
+                if (in.validUtf8()) {
+                    yield onText(in.text());
+                }
+                close(CloseCodes.INVALID_PAYLOAD, "text frames must be valid UTF-8");
+                yield Mono.empty();
+            }
             case BINARY -> {
                 close(CloseCodes.UNSUPPORTED_DATA, "binary frames are not part of the protocol; send JSON text");
                 yield Mono.empty();
@@ -155,7 +176,7 @@ final class VisitorConnection {
                                 "the message could not be stored; send it again with the same clientMsgId",
                                 message.clientMsgId(), 1000L));
                     })
-                    .doOnNext(this::send)
+                    .doOnNext(this::answerPost)
                     .then();
         }
         if (frame instanceof ClientFrame.Ping ping) {
@@ -238,7 +259,7 @@ final class VisitorConnection {
     }
 
     private Mono<Void> onBadFrame(BadFrameException e) {
-        if (session == null && e.malformed()) {
+        if (session == null) {
             close(CloseCodes.NOT_AUTHENTICATED, "the first frame must be hello: " + e.getMessage());
             return Mono.empty();
         }
@@ -250,13 +271,26 @@ final class VisitorConnection {
         return Mono.empty();
     }
 
-    private boolean tooManyBadFrames() {
-        long now = System.nanoTime();
-        while (!badFrameTimes.isEmpty() && now - badFrameTimes.peekFirst() > MINUTE_NANOS) {
-            badFrameTimes.pollFirst();
+    private void answerPost(ServerFrame answer) {
+        send(answer);
+        if (answer instanceof ServerFrame.Error error && ErrorCodes.RATE_LIMITED.equals(error.code())
+                && countInLastMinute(rateLimitedTimes) > RATE_LIMITED_BEFORE_CLOSE) {
+            close(CloseCodes.TOO_MANY, "retryAfterMs=" + error.retryAfterMs());
         }
-        badFrameTimes.addLast(now);
-        return badFrameTimes.size() > limits.badFramesPerMinute();
+    }
+
+    private boolean tooManyBadFrames() {
+        return countInLastMinute(badFrameTimes) > limits.badFramesPerMinute();
+    }
+
+    /** Records one more event now; how many happened in the last minute. */
+    private static int countInLastMinute(ArrayDeque<Long> times) {
+        long now = System.nanoTime();
+        while (!times.isEmpty() && now - times.peekFirst() > MINUTE_NANOS) {
+            times.pollFirst();
+        }
+        times.addLast(now);
+        return times.size();
     }
 
     private void send(ServerFrame frame) {
@@ -276,11 +310,25 @@ final class VisitorConnection {
         return 256;
     }
 
-    private record Inbound(WebSocketMessage.Type type, String text) {
+    private record Inbound(WebSocketMessage.Type type, String text, boolean validUtf8) {
         static Inbound of(WebSocketMessage message) {
-            // The payload is released once this returns: read it now.
-            String text = message.getType() == WebSocketMessage.Type.TEXT ? message.getPayloadAsText() : "";
-            return new Inbound(message.getType(), text);
+            if (message.getType() != WebSocketMessage.Type.TEXT) {
+                return new Inbound(message.getType(), "", true);
+            }
+            // The payload is released once this returns: read it now, strictly (no replacement characters).
+            DataBuffer payload = message.getPayload();
+            byte[] bytes = new byte[payload.readableByteCount()];
+            payload.read(bytes);
+            try {
+                return new Inbound(WebSocketMessage.Type.TEXT, STRICT_UTF8.get().decode(ByteBuffer.wrap(bytes)).toString(), true);
+            } catch (CharacterCodingException e) {
+                return new Inbound(WebSocketMessage.Type.TEXT, "", false);
+            }
         }
+
+        private static final ThreadLocal<CharsetDecoder> STRICT_UTF8 = ThreadLocal.withInitial(() ->
+                StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT));
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 
 /**
@@ -40,6 +41,9 @@ final class VisitorConnections implements SmartLifecycle {
 
             @Override
             public reactor.core.publisher.Mono<Void> handle(org.springframework.web.reactive.socket.WebSocketSession socket) {
+                if (!running) {
+                    return socket.close(new CloseStatus(CloseCodes.RESTARTING, "node restarting; reconnect to any node"));
+                }
                 VisitorConnection connection = new VisitorConnection(socket, key, clientAddress, engine, codec, limits);
                 open.add(connection);
                 return connection.run().doFinally(s -> open.remove(connection));

@@ -109,7 +109,21 @@ class VisitorSocketBadInputTest extends GatewayIntegrationTest {
             assertThat(error.get("clientMsgId").asString()).isEqualTo("rl-over");
             assertThat(error.get("retryAfterMs").asLong()).isBetween(1L, 10_000L);
             assertThat(TestBots.countClientMessages(conversationId, "rl-over")).isZero();
+
+            for (int i = 0; i < 10; i++) {
+                socket.send("{\"type\":\"message\",\"clientMsgId\":\"rl-more" + i + "\",\"text\":\"again\"}");
+            }
+            VisitorSocket.Closed closed = socket.closeStatus();
+            assertThat(closed.code()).isEqualTo(4429);
+            assertThat(closed.reason()).matches("retryAfterMs=\\d+");
         }
+    }
+
+    @Test
+    void aValidButTooLongMessageBeforeHelloAlsoClosesWith4401() {
+        VisitorSocket socket = VisitorSocket.open(CERTIFICATE, httpsPort, TestBots.knowledgeBaseKey(), TestBots.DEMO_ORIGIN);
+        socket.send("{\"type\":\"message\",\"clientMsgId\":\"early\",\"text\":\"" + "z".repeat(4001) + "\"}");
+        assertThat(socket.closeStatus().code()).isEqualTo(4401);
     }
 
     @Test
@@ -173,6 +187,24 @@ class VisitorSocketBadInputTest extends GatewayIntegrationTest {
                         .thenMany(in.receiveCloseStatus().map(status -> status.code())))
                 .blockFirst(TIMEOUT);
         assertThat(code).isEqualTo(1009);
+    }
+
+    @Test
+    void aTextFrameWithInvalidUtf8ClosesWith1007() {
+        byte[] invalid = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        Integer code = HttpClient.create()
+                .secure(spec -> spec.sslContext(ssl()))
+                .headers(h -> h.set("Origin", TestBots.DEMO_ORIGIN))
+                .websocket()
+                .uri("wss://localhost:" + httpsPort + "/ws/visitor?key=" + TestBots.knowledgeBaseKey())
+                .handle((in, out) -> out.sendObject(reactor.core.publisher.Flux.just(
+                                new io.netty.handler.codec.http.websocketx.TextWebSocketFrame("{\"type\":\"hello\"}"),
+                                new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(
+                                        io.netty.buffer.Unpooled.wrappedBuffer(invalid))))
+                        .then()
+                        .thenMany(in.receiveCloseStatus().map(status -> status.code())))
+                .blockFirst(TIMEOUT);
+        assertThat(code).isEqualTo(1007);
     }
 
     @Test
