@@ -6,8 +6,12 @@ import io.netty.handler.ssl.SslContext;
 import io.parley.gateway.testing.GatewayIntegrationTest;
 import io.parley.gateway.testing.TestBots;
 import java.nio.charset.StandardCharsets;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -197,12 +201,17 @@ class VisitorSocketBadInputTest extends GatewayIntegrationTest {
                 .headers(h -> h.set("Origin", TestBots.DEMO_ORIGIN))
                 .websocket()
                 .uri("wss://localhost:" + httpsPort + "/ws/visitor?key=" + TestBots.knowledgeBaseKey())
-                .handle((in, out) -> out.sendObject(reactor.core.publisher.Flux.just(
-                                new io.netty.handler.codec.http.websocketx.TextWebSocketFrame("{\"type\":\"hello\"}"),
-                                new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(
-                                        io.netty.buffer.Unpooled.wrappedBuffer(invalid))))
-                        .then()
-                        .thenMany(in.receiveCloseStatus().map(status -> status.code())))
+                .handle((in, out) -> {
+                    Sinks.Many<WebSocketFrame> frames = Sinks.many().unicast().onBackpressureBuffer();
+                    frames.tryEmitNext(new TextWebSocketFrame("{\"type\":\"hello\"}"));
+                    // the invalid frame goes once the session has started, so it is read as a frame of a session
+                    // (reading on to the end: cancelling the inbound would drop the connection)
+                    in.receiveFrames().ofType(TextWebSocketFrame.class)
+                            .filter(f -> f.text().contains("\"welcome\""))
+                            .subscribe(welcome -> frames.tryEmitNext(new TextWebSocketFrame(Unpooled.wrappedBuffer(invalid))));
+                    out.sendObject(frames.asFlux()).then().subscribe();
+                    return in.receiveCloseStatus().map(status -> status.code());
+                })
                 .blockFirst(TIMEOUT);
         assertThat(code).isEqualTo(1007);
     }
