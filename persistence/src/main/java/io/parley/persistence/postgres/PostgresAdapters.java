@@ -11,6 +11,7 @@ import io.r2dbc.spi.ConnectionFactory;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
 
 /**
  * chat-core's ports backed by PostgreSQL. Give it a pooled {@link ConnectionFactory} (see
@@ -23,13 +24,14 @@ public final class PostgresAdapters {
     private final Visitors visitors;
     private final WidgetKeys widgetKeys;
     private final KnowledgeIndex knowledgeIndex;
+    private final DatabaseClient db;
 
     public PostgresAdapters(ConnectionFactory connectionFactory, Clock clock, IdGenerator ids) {
         this(connectionFactory, clock, ids, BodyCodec.IDENTITY);
     }
 
     PostgresAdapters(ConnectionFactory connectionFactory, Clock clock, IdGenerator ids, BodyCodec bodies) {
-        DatabaseClient db = DatabaseClient.create(connectionFactory);
+        this.db = DatabaseClient.create(connectionFactory);
         TransactionalOperator tx = TransactionalOperator.create(new R2dbcTransactionManager(connectionFactory));
         this.messageLog = new PostgresMessageLog(db, tx, clock, bodies);
         this.conversations = new PostgresConversations(db, clock, ids);
@@ -56,5 +58,10 @@ public final class PostgresAdapters {
 
     public KnowledgeIndex knowledgeIndex() {
         return knowledgeIndex;
+    }
+
+    /** Completes when the database answers a trivial query; for health checks. */
+    public Mono<Void> ping() {
+        return db.sql("SELECT 1").then();
     }
 }

@@ -5,6 +5,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.parley.core.port.EventBus;
 import io.parley.core.port.RateLimiter;
 import io.parley.core.port.ReplyStreams;
+import reactor.core.publisher.Mono;
 
 /**
  * The Redis adapters of one environment, on two connections of {@code client} opened on first use: a
@@ -43,6 +44,11 @@ public final class RedisAdapters implements AutoCloseable {
 
     public RateLimiter rateLimiter() {
         return rateLimiter;
+    }
+
+    /** Completes when Redis answers PING on the command connection; for health checks. */
+    public Mono<Void> ping() {
+        return commands.get().flatMap(connection -> connection.reactive().ping()).then();
     }
 
     @Override
