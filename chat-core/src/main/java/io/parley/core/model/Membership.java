@@ -1,0 +1,4 @@
+package io.parley.core.model;
+
+public record Membership(OperatorId operatorId, WorkspaceId workspaceId, Role role) {
+}

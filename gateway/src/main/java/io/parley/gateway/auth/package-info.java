@@ -1,0 +1,4 @@
+@NullMarked
+package io.parley.gateway.auth;
+
+import org.jspecify.annotations.NullMarked;
