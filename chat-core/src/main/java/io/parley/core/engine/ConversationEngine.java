@@ -6,6 +6,7 @@ import io.parley.core.model.Conversation;
 import io.parley.core.model.ConversationId;
 import io.parley.core.model.HandoffState;
 import io.parley.core.model.MessageId;
+import io.parley.core.model.StoredEvent;
 import io.parley.core.model.VisitorId;
 import io.parley.core.model.WidgetKey;
 import io.parley.core.port.MessageLog;
@@ -100,32 +101,35 @@ public final class ConversationEngine {
      * be stored, in which case nothing was kept and the client may send it again.
      */
     public Mono<ServerFrame> post(VisitorSession session, ClientFrame.PostMessage message) {
-        return checkMessageRate(session).flatMap(decision -> {
-            if (!decision.allowed()) {
-                return Mono.just(new ServerFrame.Error(ErrorCodes.RATE_LIMITED,
-                        "too many messages; send again in " + decision.retryAfterMillis() + " ms",
-                        message.clientMsgId(), decision.retryAfterMillis()));
-            }
-            return openConversation(session)
-                    .flatMap(conversation -> ports.log()
-                            .appendClientMessage(conversation.id(), ports.ids().messageId(), session.author(),
-                                    message.clientMsgId(), message.text())
-                            .flatMap(appended -> {
-                                ServerFrame ack = new ServerFrame.Ack(message.clientMsgId(),
-                                        appended.message().messageId(), appended.message().conversationId(),
-                                        appended.message().seq());
-                                // Announced once the caller has the ack, so a sender sees its ack before the event.
-                                return appended.created()
-                                        ? Mono.just(ack).doAfterTerminate(() -> announce(conversation, session.bot(), appended))
-                                        : Mono.just(ack);
-                            }))
-                    // Database down or failing: nothing was stored, so say so and let the client resend.
-                    .onErrorResume(e -> {
-                        LOG.log(Level.WARNING, "could not store a message", e);
-                        return Mono.just(new ServerFrame.Error(ErrorCodes.STORE_FAILED,
-                                "the message could not be stored; send it again with the same clientMsgId",
-                                message.clientMsgId(), 1000L));
-                    });
+        return Mono.create(answer -> {
+            // Runs to the end even if the caller goes away mid-way: a message once stored is always
+            // announced and answered, or a resend of its clientMsgId (created=false) would get no reply.
+            checkMessageRate(session).flatMap(decision -> {
+                if (!decision.allowed()) {
+                    answer.success(new ServerFrame.Error(ErrorCodes.RATE_LIMITED,
+                            "too many messages; send again in " + decision.retryAfterMillis() + " ms",
+                            message.clientMsgId(), decision.retryAfterMillis()));
+                    return Mono.empty();
+                }
+                return openConversation(session).flatMap(conversation -> ports.log()
+                        .appendClientMessage(conversation.id(), ports.ids().messageId(), session.author(),
+                                message.clientMsgId(), message.text())
+                        .doOnNext(appended -> {
+                            StoredEvent.Message stored = appended.message();
+                            // The caller queues the ack while this runs, so a sender sees its ack before the event.
+                            answer.success(new ServerFrame.Ack(message.clientMsgId(), stored.messageId(),
+                                    stored.conversationId(), stored.seq()));
+                            if (appended.created()) {
+                                announce(conversation, session.bot(), appended);
+                            }
+                        }));
+            }).subscribe(null, e -> {
+                // Database down or failing: nothing was stored, so say so and let the client resend.
+                LOG.log(Level.WARNING, "could not store a message", e);
+                answer.success(new ServerFrame.Error(ErrorCodes.STORE_FAILED,
+                        "the message could not be stored; send it again with the same clientMsgId",
+                        message.clientMsgId(), 1000L));
+            });
         });
     }
 
@@ -203,9 +207,14 @@ public final class ConversationEngine {
                 .onErrorResume(e -> Mono.empty());
     }
 
-    /** The visitor asks for a human: the bot stops answering and a {@code handoff} event is stored. */
+    /**
+     * The visitor asks for a human: the bot stops answering and a {@code handoff} event is stored,
+     * once: asking again while humans handle the conversation stores nothing.
+     */
     public Mono<ServerFrame> requestHandoff(VisitorSession session) {
         return openConversation(session)
+                .flatMap(open -> ports.conversations().find(open.id()))
+                .filter(c -> !c.humanHandling())
                 .flatMap(c -> ports.conversations().markHumanHandling(c.id())
                         .then(ports.log().appendHandoff(c.id(), HandoffState.REQUESTED, null))
                         .flatMap(h -> ports.bus().publish(c.id(), new LiveSignal.Stored(h)).onErrorResume(e -> Mono.empty())))

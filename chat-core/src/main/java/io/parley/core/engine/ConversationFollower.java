@@ -7,6 +7,7 @@ import io.parley.core.port.EventBus;
 import io.parley.core.port.MessageLog;
 import io.parley.core.port.ReplyStreams;
 import io.parley.core.protocol.LiveSignal;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -22,6 +23,7 @@ import reactor.core.publisher.Flux;
  */
 final class ConversationFollower {
     private static final int PAGE = 500;
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
     private final MessageLog log;
     private final EventBus bus;
@@ -36,8 +38,8 @@ final class ConversationFollower {
     Flux<LiveSignal> follow(ConversationId conversationId, long afterSeq) {
         return Flux.defer(() -> {
             Cursor cursor = new Cursor(conversationId, afterSeq);
+            // No buffer of its own: the bus bounds what may wait per subscriber, and errors past it.
             return bus.subscribe(conversationId)
-                    .onBackpressureBuffer()
                     .switchOnFirst((first, signals) -> {
                         if (!(first.get() instanceof LiveSignal.Subscribed)) {
                             return signals;
@@ -52,7 +54,8 @@ final class ConversationFollower {
     }
 
     private Flux<StoredEvent> readStored(ConversationId conversationId, long afterSeq, long upToSeq) {
-        return log.read(conversationId, afterSeq, upToSeq, PAGE).collectList().flatMapMany(page -> {
+        // A stalled database must not hold live signals back for ever: the reader errors and resumes.
+        return log.read(conversationId, afterSeq, upToSeq, PAGE).collectList().timeout(READ_TIMEOUT).flatMapMany(page -> {
             if (page.size() < PAGE) {
                 return Flux.fromIterable(page);
             }
@@ -80,9 +83,23 @@ final class ConversationFollower {
             lastSeq = event.seq();
             if (event instanceof StoredEvent.Message m && m.finish() != null) {
                 finishedReplies.add(m.messageId());
-                liveReplyLengths.remove(m.messageId());
+                Long shown = liveReplyLengths.remove(m.messageId());
+                if (shown != null) {
+                    // The reader saw this reply stream: finish it as a stream, not as a second copy.
+                    return endOfStream(m, shown);
+                }
             }
             return Flux.just(new LiveSignal.Stored(event));
+        }
+
+        private Flux<LiveSignal> endOfStream(StoredEvent.Message reply, long shown) {
+            LiveSignal end = new LiveSignal.ReplyEnd(conversationId, reply.messageId(), reply.seq(), reply.finish(),
+                    reply.text().length());
+            if (shown >= reply.text().length()) {
+                return Flux.just(end);
+            }
+            String rest = reply.text().substring((int) shown);
+            return Flux.just(new LiveSignal.ReplyDelta(conversationId, reply.messageId(), shown, rest), end);
         }
 
         Flux<LiveSignal> acceptLiveReply(ReplyStreams.LiveReply reply) {
@@ -144,7 +161,12 @@ final class ConversationFollower {
             if (end.seq() <= lastSeq) {
                 return Flux.empty();
             }
-            if (liveReplyLengths.containsKey(end.messageId())) {
+            Long shown = liveReplyLengths.get(end.messageId());
+            if (shown != null && shown != end.length()) {
+                // A piece went missing on the way: finish the reply from the stored text.
+                return readStored(conversationId, lastSeq, end.seq()).concatMap(this::acceptStored);
+            }
+            if (shown != null) {
                 lastSeq = end.seq();
                 liveReplyLengths.remove(end.messageId());
                 finishedReplies.add(end.messageId());

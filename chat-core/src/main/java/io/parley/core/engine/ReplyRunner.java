@@ -99,7 +99,7 @@ final class ReplyRunner {
                         .retryWhen(Retry.backoff(5, Duration.ofMillis(200)))
                         .flatMap(appended -> quietly(replies.end(conversationId, messageId))
                                 .then(quietly(bus.publish(conversationId, new LiveSignal.ReplyEnd(conversationId,
-                                        messageId, appended.message().seq(), finish))))))
+                                        messageId, appended.message().seq(), finish, text.length()))))))
                 .onErrorResume(e -> {
                     LOG.log(Level.SEVERE, "reply " + messageId + " could not be stored", e);
                     return quietly(replies.end(conversationId, messageId)).then(Mono.error(e));

@@ -82,6 +82,9 @@ public final class FrameCodec {
         if (chars == 0 || text.isBlank()) {
             throw bad("'text' must not be empty", clientMsgId);
         }
+        if (text.indexOf('\u0000') >= 0) {
+            throw bad("'text' must not contain the NUL character (U+0000)", clientMsgId);
+        }
         if (chars > maxTextChars) {
             throw new BadFrameException(ErrorCodes.MESSAGE_TOO_LONG,
                     "'text' has " + chars + " characters; at most " + maxTextChars + " are allowed", clientMsgId);

@@ -24,7 +24,8 @@ public sealed interface LiveSignal {
             implements LiveSignal {
     }
 
-    record ReplyEnd(ConversationId conversationId, MessageId messageId, long seq, Finish finish)
+    /** The reply is stored under {@code seq}; {@code length} is its whole text's, so a reader can tell it missed a piece. */
+    record ReplyEnd(ConversationId conversationId, MessageId messageId, long seq, Finish finish, long length)
             implements LiveSignal {
     }
 

@@ -59,6 +59,7 @@ public final class LiveSignalCodec {
             node.put("m", e.messageId().value());
             node.put("seq", e.seq());
             node.put("finish", e.finish().wire());
+            node.put("len", e.length());
         } else if (signal instanceof LiveSignal.Typing t) {
             node.put("k", "typing");
             node.put("c", t.conversationId().value());
@@ -99,7 +100,7 @@ public final class LiveSignalCodec {
                         node.get("text").asString());
             case "reply.end":
                 return new LiveSignal.ReplyEnd(c, new MessageId(node.get("m").asString()), node.get("seq").asLong(),
-                        Finish.fromWire(node.get("finish").asString()));
+                        Finish.fromWire(node.get("finish").asString()), node.get("len").asLong());
             case "typing":
                 return new LiveSignal.Typing(c, author(node), node.get("on").asBoolean());
             case "cancel":

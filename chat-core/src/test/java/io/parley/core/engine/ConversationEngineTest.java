@@ -220,6 +220,58 @@ class ConversationEngineTest {
     }
 
     @Test
+    void aReaderShownAStreamedReplyGetsItsEndEvenWhenALaterEventOvertakesIt() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        ConversationId c = post(engine, session, "o1", "tell me").conversationId();
+        Sinks.Many<String> reply = scripted.nextReply();
+
+        StepVerifier.create(followed(engine, c, 1))
+                .then(() -> reply.tryEmitNext("Hello "))
+                .assertNext(s -> assertThat(s).isInstanceOf(LiveSignal.ReplyStart.class))
+                .assertNext(s -> assertThat(((LiveSignal.ReplyDelta) s).text()).isEqualTo("Hello "))
+                .then(() -> {
+                    mem.bus.failing.set(true);
+                    reply.tryEmitNext("world");
+                    reply.tryEmitComplete();
+                    awaitSeq(c, 2);
+                    mem.bus.failing.set(false);
+                    post(engine, session, "o2", "and then?");
+                })
+                .assertNext(s -> assertThat(((LiveSignal.ReplyDelta) s).text()).isEqualTo("world"))
+                .assertNext(s -> assertThat(((LiveSignal.ReplyEnd) s).seq()).isEqualTo(2))
+                .assertNext(s -> assertThat(((LiveSignal.Stored) s).event().seq()).isEqualTo(3))
+                .thenCancel()
+                .verify(WAIT);
+    }
+
+    @Test
+    void aMessageStoredAfterItsSenderWentAwayIsStillAnnouncedAndAnswered() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        post(engine, session, "g0", "first");
+        scripted.nextReply().tryEmitComplete();
+        awaitPublished(3);
+        int before = mem.bus.published.size();
+        mem.log.appendDelay.set(Duration.ofMillis(200));
+
+        engine.post(session, new ClientFrame.PostMessage("g1", "are you there?")).subscribe().dispose();
+
+        assertThat(scripted.nextReply()).isNotNull();
+        assertThat(mem.bus.published.subList(before, mem.bus.published.size()))
+                .anySatisfy(s -> assertThat(s).isInstanceOf(LiveSignal.Stored.class));
+    }
+
+    @Test
+    void askingForAHumanTwiceStoresOneHandoff() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        StepVerifier.create(engine.requestHandoff(session)).expectComplete().verify(WAIT);
+        StepVerifier.create(engine.requestHandoff(session)).expectComplete().verify(WAIT);
+        assertThat(mem.log.all(session.conversation().id())).hasSize(1);
+    }
+
+    @Test
     void aDatabaseErrorGivesStoreFailedAndTheSameClientMsgIdCanBeSentAgain() {
         ConversationEngine engine = engine();
         VisitorSession session = start(engine, Fixtures.key());

@@ -40,6 +40,7 @@ class FrameCodecTest {
             "{\"type\":\"message\",\"clientMsgId\":\"ok\"}",
             "{\"type\":\"message\",\"clientMsgId\":\"ok\",\"text\":7}",
             "{\"type\":\"message\",\"clientMsgId\":\"ok\",\"text\":\"   \"}",
+            "{\"type\":\"message\",\"clientMsgId\":\"ok\",\"text\":\"nul \\u0000 inside\"}",
             "{\"type\":\"typing\"}",
             "{\"type\":\"cancel\",\"messageId\":\"x_1\"}",
             "{\"type\":\"hello\",\"lastSeq\":-1}",

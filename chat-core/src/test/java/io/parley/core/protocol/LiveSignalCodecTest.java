@@ -27,7 +27,7 @@ class LiveSignalCodecTest {
                 new LiveSignal.Stored(new StoredEvent.Handoff(c, 4, HandoffState.REQUESTED, null, at)),
                 new LiveSignal.ReplyStart(c, m, bot),
                 new LiveSignal.ReplyDelta(c, m, 42, "piece"),
-                new LiveSignal.ReplyEnd(c, m, 5, Finish.INTERRUPTED),
+                new LiveSignal.ReplyEnd(c, m, 5, Finish.INTERRUPTED, 42),
                 new LiveSignal.Typing(c, bot, true),
                 new LiveSignal.CancelReply(c, m));
         LiveSignalCodec codec = new LiveSignalCodec();

@@ -78,10 +78,21 @@ public final class InMemoryPorts {
         private final Map<ConversationId, List<StoredEvent>> events = new HashMap<>();
         /** When set, appends fail as a database would. */
         public final AtomicBoolean failing = new AtomicBoolean();
+        /** How long a client message's append takes, as a slow database would. */
+        public final java.util.concurrent.atomic.AtomicReference<java.time.Duration> appendDelay =
+                new java.util.concurrent.atomic.AtomicReference<>(java.time.Duration.ZERO);
 
         @Override
-        public synchronized Mono<Appended> appendClientMessage(ConversationId conversationId, MessageId messageId,
-                                                               Author author, String clientMsgId, String text) {
+        public Mono<Appended> appendClientMessage(ConversationId conversationId, MessageId messageId,
+                                                  Author author, String clientMsgId, String text) {
+            java.time.Duration delay = appendDelay.get();
+            Mono<Appended> append = Mono.fromCallable(() -> appendNow(conversationId, messageId, author, clientMsgId, text))
+                    .flatMap(m -> m);
+            return delay.isZero() ? append : Mono.delay(delay).then(append);
+        }
+
+        private synchronized Mono<Appended> appendNow(ConversationId conversationId, MessageId messageId,
+                                                      Author author, String clientMsgId, String text) {
             if (failing.get()) {
                 return Mono.error(new IllegalStateException("database down"));
             }

@@ -46,6 +46,9 @@ final class VisitorConnection {
     private static final int HEARTBEAT_CHECKS = 5;
     /** Refused messages a minute past which the client is told to stay away (4429) rather than retry at once. */
     private static final int RATE_LIMITED_BEFORE_CLOSE = 10;
+    /** Frames other than messages (ping, typing, cancel, handoff) a connection may send per window. */
+    private static final int CONTROL_FRAMES_PER_WINDOW = 30;
+    private static final long CONTROL_WINDOW_NANOS = 10_000_000_000L;
 
     private final WebSocketSession socket;
     private final WidgetKey key;
@@ -59,6 +62,7 @@ final class VisitorConnection {
     private final Disposable.Swap helloTimer = Disposables.swap();
     private final ArrayDeque<Long> badFrameTimes = new ArrayDeque<>();
     private final ArrayDeque<Long> rateLimitedTimes = new ArrayDeque<>();
+    private final ArrayDeque<Long> controlFrameTimes = new ArrayDeque<>();
     private final Disposable.Swap following = Disposables.swap();
     private volatile long lastHeardNanos = System.nanoTime();
     private @Nullable VisitorSession session;
@@ -165,6 +169,14 @@ final class VisitorConnection {
         }
         if (frame instanceof ClientFrame.Hello) {
             send(ServerFrame.Error.of(ErrorCodes.ALREADY_STARTED, "hello was already received on this connection"));
+            return Mono.empty();
+        }
+        if (!(frame instanceof ClientFrame.PostMessage) && overControlBudget()) {
+            // typing, cancel, handoff and ping cost the server work too; a flood of them is refused here
+            if (!(frame instanceof ClientFrame.Typing)) {
+                send(new ServerFrame.Error(ErrorCodes.RATE_LIMITED, "too many frames; slow down", null,
+                        CONTROL_WINDOW_NANOS / 1_000_000));
+            }
             return Mono.empty();
         }
         if (frame instanceof ClientFrame.PostMessage message) {
@@ -283,10 +295,18 @@ final class VisitorConnection {
         return countInLastMinute(badFrameTimes) > limits.badFramesPerMinute();
     }
 
-    /** Records one more event now; how many happened in the last minute. */
+    private boolean overControlBudget() {
+        return countWithin(controlFrameTimes, CONTROL_WINDOW_NANOS) > CONTROL_FRAMES_PER_WINDOW;
+    }
+
     private static int countInLastMinute(ArrayDeque<Long> times) {
+        return countWithin(times, MINUTE_NANOS);
+    }
+
+    /** Records one more event now; how many happened within the window. */
+    private static int countWithin(ArrayDeque<Long> times, long windowNanos) {
         long now = System.nanoTime();
-        while (!times.isEmpty() && now - times.peekFirst() > MINUTE_NANOS) {
+        while (!times.isEmpty() && now - times.peekFirst() > windowNanos) {
             times.pollFirst();
         }
         times.addLast(now);
@@ -306,6 +326,12 @@ final class VisitorConnection {
         }
         if (frame instanceof ServerFrame.Message m) {
             return 256 + 3L * m.text().length();
+        }
+        if (frame instanceof ServerFrame.Pong p) {
+            return 64 + (p.t() == null ? 0 : 3L * p.t().toString().length());
+        }
+        if (frame instanceof ServerFrame.Error e) {
+            return 256 + 3L * e.message().length();
         }
         return 256;
     }

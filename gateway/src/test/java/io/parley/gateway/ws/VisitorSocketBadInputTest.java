@@ -124,6 +124,22 @@ class VisitorSocketBadInputTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void aFloodOfControlFramesIsRefusedPastThirtyInTenSeconds() {
+        try (VisitorSocket socket = started(TestBots.knowledgeBaseKey())) {
+            for (int i = 0; i < 31; i++) {
+                socket.send("{\"type\":\"ping\",\"t\":" + i + "}");
+            }
+            for (int i = 0; i < 30; i++) {
+                assertThat(socket.next().get("type").asString()).isEqualTo("pong");
+            }
+            JsonNode refused = socket.next();
+            assertThat(refused.get("type").asString()).isEqualTo("error");
+            assertThat(refused.get("code").asString()).isEqualTo("rate_limited");
+            assertThat(refused.get("retryAfterMs").asLong()).isPositive();
+        }
+    }
+
+    @Test
     void aValidButTooLongMessageBeforeHelloAlsoClosesWith4401() {
         VisitorSocket socket = VisitorSocket.open(CERTIFICATE, httpsPort, TestBots.knowledgeBaseKey(), TestBots.DEMO_ORIGIN);
         socket.send("{\"type\":\"message\",\"clientMsgId\":\"early\",\"text\":\"" + "z".repeat(4001) + "\"}");

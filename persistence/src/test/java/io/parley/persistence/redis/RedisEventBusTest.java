@@ -325,7 +325,7 @@ class RedisEventBusTest {
                 new LiveSignal.ReplyDelta(c, reply, 0, "Bonjour"),
                 new LiveSignal.ReplyDelta(c, reply, 7, " \"à\" vous\n"),
                 new LiveSignal.CancelReply(c, reply),
-                new LiveSignal.ReplyEnd(c, reply, 2, Finish.CANCELLED),
+                new LiveSignal.ReplyEnd(c, reply, 2, Finish.CANCELLED, 17),
                 new LiveSignal.Stored(new StoredEvent.Message(c, 2, reply, BOT, "Bonjour \"à\" vous\n", at, null,
                         Finish.CANCELLED)),
                 new LiveSignal.Stored(new StoredEvent.Handoff(c, 3, HandoffState.REQUESTED, null, at)),
