@@ -4,9 +4,13 @@ import io.parley.core.port.Clock;
 import io.parley.core.port.Conversations;
 import io.parley.core.port.IdGenerator;
 import io.parley.core.port.KnowledgeIndex;
+import io.parley.core.port.MagicLinks;
 import io.parley.core.port.MessageLog;
+import io.parley.core.port.Operators;
+import io.parley.core.port.RefreshTokens;
 import io.parley.core.port.Visitors;
 import io.parley.core.port.WidgetKeys;
+import io.parley.core.port.Workspaces;
 import io.r2dbc.spi.ConnectionFactory;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -24,6 +28,10 @@ public final class PostgresAdapters {
     private final Visitors visitors;
     private final WidgetKeys widgetKeys;
     private final KnowledgeIndex knowledgeIndex;
+    private final Operators operators;
+    private final Workspaces workspaces;
+    private final MagicLinks magicLinks;
+    private final RefreshTokens refreshTokens;
     private final DatabaseClient db;
 
     public PostgresAdapters(ConnectionFactory connectionFactory, Clock clock, IdGenerator ids) {
@@ -38,6 +46,10 @@ public final class PostgresAdapters {
         this.visitors = new PostgresVisitors(db, clock, ids);
         this.widgetKeys = new PostgresWidgetKeys(db);
         this.knowledgeIndex = new PostgresKnowledgeIndex(db);
+        this.operators = new PostgresOperators(db, tx, clock);
+        this.workspaces = new PostgresWorkspaces(db, tx, clock);
+        this.magicLinks = new PostgresMagicLinks(db, clock);
+        this.refreshTokens = new PostgresRefreshTokens(db, tx, clock);
     }
 
     public MessageLog messageLog() {
@@ -58,6 +70,22 @@ public final class PostgresAdapters {
 
     public KnowledgeIndex knowledgeIndex() {
         return knowledgeIndex;
+    }
+
+    public Operators operators() {
+        return operators;
+    }
+
+    public Workspaces workspaces() {
+        return workspaces;
+    }
+
+    public MagicLinks magicLinks() {
+        return magicLinks;
+    }
+
+    public RefreshTokens refreshTokens() {
+        return refreshTokens;
     }
 
     /** Completes when the database answers a trivial query; for health checks. */

@@ -1,0 +1,34 @@
+package io.parley.persistence.postgres;
+
+import io.parley.core.model.OperatorId;
+import io.parley.core.model.WorkspaceId;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * Unguessable operator and workspace ids, made the way chat-core's {@code RandomIds} makes the others: the
+ * prefix and 128 random bits in URL-safe base64 (22 characters).
+ */
+final class SecureIds {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+    private SecureIds() {
+    }
+
+    static OperatorId operatorId() {
+        return new OperatorId(next(OperatorId.PREFIX));
+    }
+
+    static WorkspaceId workspaceId() {
+        return new WorkspaceId(next(WorkspaceId.PREFIX));
+    }
+
+    private static String next(String prefix) {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return prefix + ENCODER.encodeToString(bytes);
+    }
+}
