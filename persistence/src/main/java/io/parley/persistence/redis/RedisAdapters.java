@@ -1,7 +1,9 @@
 package io.parley.persistence.redis;
 
 import io.lettuce.core.RedisClient;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.parley.core.port.AuthThrottle;
 import io.parley.core.port.EventBus;
 import io.parley.core.port.RateLimiter;
 import io.parley.core.port.ReplyStreams;
@@ -17,6 +19,8 @@ import reactor.core.publisher.Mono;
  * <li>{@code <p>{c_…}:reply:m_…:meta} — its author and length in chars (hash)</li>
  * <li>{@code <p>{c_…}:replies} — ids of the conversation's replies being streamed (set)</li>
  * <li>{@code <p>{key}:rl} — events admitted under a rate-limit key (sorted set)</li>
+ * <li>{@code <p>{auth:<kind>:<subject hash>}:w}, {@code :lock}, {@code :n} — an auth-throttle subject's
+ * counted events (sorted set), its lockout in force (string with a TTL), its lockouts so far (counter)</li>
  * </ul>
  * Closing closes the connections opened here, not the client.
  */
@@ -25,9 +29,11 @@ public final class RedisAdapters implements AutoCloseable {
     private final RedisEventBus eventBus;
     private final RedisReplyStreams replyStreams;
     private final RedisRateLimiter rateLimiter;
+    private final RedisKeys keys;
 
     public RedisAdapters(RedisClient client, String keyPrefix) {
         RedisKeys keys = new RedisKeys(keyPrefix);
+        this.keys = keys;
         this.commands = new LazyConnection<>(client, RedisClient::connect, keys.clientName("commands"));
         this.eventBus = new RedisEventBus(client, commands, keys);
         this.replyStreams = new RedisReplyStreams(commands, keys, RedisReplyStreams.DEFAULT_TTL);
@@ -44,6 +50,20 @@ public final class RedisAdapters implements AutoCloseable {
 
     public RateLimiter rateLimiter() {
         return rateLimiter;
+    }
+
+    /**
+     * A new auth throttle under {@code limits}, on the command connection. It fails closed: while Redis
+     * fails, it decides on this node alone under the same limits and tells {@code fallback}. Create one per
+     * node: each has its own circuit breaker and local counts.
+     */
+    public AuthThrottle authThrottle(AuthThrottle.Limits limits, ThrottleFallbackListener fallback) {
+        return authThrottle(limits, fallback, RedisAuthThrottle.BREAKER);
+    }
+
+    RedisAuthThrottle authThrottle(AuthThrottle.Limits limits, ThrottleFallbackListener fallback,
+                                   CircuitBreakerConfig breaker) {
+        return new RedisAuthThrottle(commands, keys, limits, fallback, breaker);
     }
 
     /** Completes when Redis answers PING on the command connection; for health checks. */

@@ -1,0 +1,40 @@
+package io.parley.gateway.auth.throttle;
+
+import io.parley.core.port.AuthThrottle.Verdict;
+import java.nio.charset.StandardCharsets;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/** The answer to a refused auth attempt: 429, Retry-After in whole seconds, a small JSON body. */
+public final class ThrottleResponses {
+
+    private ThrottleResponses() {
+    }
+
+    public static Mono<Void> tooManyAttempts(ServerWebExchange exchange, Verdict verdict) {
+        return tooManyAttempts(exchange, verdict.retryAfterMillis());
+    }
+
+    public static Mono<Void> tooManyAttempts(ServerWebExchange exchange, long retryAfterMillis) {
+        long seconds = retryAfterSeconds(retryAfterMillis);
+        ServerHttpResponse response = exchange.getResponse();
+        response.setStatusCode(HttpStatus.TOO_MANY_REQUESTS);
+        HttpHeaders headers = response.getHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        headers.setCacheControl("no-store");
+        byte[] body = ("{\"error\":\"too_many_attempts\",\"message\":\"Too many attempts. Try again in " + seconds
+                + (seconds == 1 ? " second.\"}" : " seconds.\"}")).getBytes(StandardCharsets.UTF_8);
+        headers.setContentLength(body.length);
+        return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+    }
+
+    /** Whole seconds, rounded up, at least 1: a client retrying sooner would only be refused again. */
+    public static long retryAfterSeconds(long retryAfterMillis) {
+        return Math.max(1, (retryAfterMillis + 999) / 1000);
+    }
+}
