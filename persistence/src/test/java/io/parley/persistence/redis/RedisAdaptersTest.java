@@ -8,36 +8,16 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.parley.core.model.ConversationId;
 import io.parley.core.model.MessageId;
 import io.parley.core.model.RateLimit;
 import io.parley.core.protocol.LiveSignal;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
-class RedisAdaptersTest {
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> adminConnection;
-    private static RedisCommands<String, String> admin;
-
-    @BeforeAll
-    static void connect() {
-        client = RedisTestSupport.client();
-        adminConnection = client.connect();
-        admin = adminConnection.sync();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        adminConnection.close();
-        client.shutdown();
-    }
-
+class RedisAdaptersTest extends SharedRedisTest {
     @Test
     void keysCarryTheConversationOrLimitKeyAsAHashTagAfterThePrefix() {
         RedisKeys keys = new RedisKeys("parley:dev:");

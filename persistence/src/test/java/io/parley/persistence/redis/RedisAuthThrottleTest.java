@@ -22,35 +22,17 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
-class RedisAuthThrottleTest {
+class RedisAuthThrottleTest extends SharedRedisTest {
     private static final String EMAIL = "victim@example.com";
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> adminConnection;
-    private static RedisCommands<String, String> admin;
 
     private String prefix;
     private RedisAdapters node;
-
-    @BeforeAll
-    static void connect() {
-        client = RedisTestSupport.client();
-        adminConnection = client.connect();
-        admin = adminConnection.sync();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        adminConnection.close();
-        client.shutdown();
-    }
 
     @BeforeEach
     void newNode() {

@@ -10,7 +10,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.parley.core.model.Author;
 import io.parley.core.model.AuthorRole;
@@ -31,9 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
@@ -42,29 +39,13 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
-class RedisEventBusTest {
+class RedisEventBusTest extends SharedRedisTest {
     private static final LiveSignal SUBSCRIBED = new LiveSignal.Subscribed();
 
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> adminConnection;
-    private static RedisCommands<String, String> admin;
 
     private String prefix;
     private RedisAdapters node;
     private EventBus bus;
-
-    @BeforeAll
-    static void connect() {
-        client = RedisTestSupport.client();
-        adminConnection = client.connect();
-        admin = adminConnection.sync();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        adminConnection.close();
-        client.shutdown();
-    }
 
     @BeforeEach
     void newNode() {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.command.CommandStartedEvent;
@@ -20,35 +19,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
-class RedisRateLimiterTest {
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> adminConnection;
-    private static RedisCommands<String, String> admin;
-
+class RedisRateLimiterTest extends SharedRedisTest {
     private RedisKeys keys;
     private RedisAdapters node;
     private RateLimiter limiter;
-
-    @BeforeAll
-    static void connect() {
-        client = RedisTestSupport.client();
-        adminConnection = client.connect();
-        admin = adminConnection.sync();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        adminConnection.close();
-        client.shutdown();
-    }
 
     @BeforeEach
     void newNode() {

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.parley.core.model.Author;
 import io.parley.core.model.AuthorRole;
@@ -17,34 +16,15 @@ import io.parley.core.model.MessageId;
 import io.parley.core.port.ReplyStreams;
 import io.parley.core.port.ReplyStreams.LiveReply;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
-class RedisReplyStreamsTest {
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> adminConnection;
-    private static RedisCommands<String, String> admin;
-
+class RedisReplyStreamsTest extends SharedRedisTest {
     private RedisKeys keys;
     private RedisAdapters node;
     private ReplyStreams replies;
-
-    @BeforeAll
-    static void connect() {
-        client = RedisTestSupport.client();
-        adminConnection = client.connect();
-        admin = adminConnection.sync();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        adminConnection.close();
-        client.shutdown();
-    }
 
     @BeforeEach
     void newNode() {
