@@ -1,36 +1,111 @@
 package io.parley.gateway.auth;
 
+import io.parley.core.port.Operators;
+import io.parley.gateway.auth.session.AccessTokenAuthenticationConverter;
+import io.parley.gateway.auth.session.AccessTokenAuthenticationManager;
+import io.parley.gateway.auth.session.AccessTokens;
+import java.nio.charset.StandardCharsets;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.csrf.CookieServerCsrfTokenRepository;
+import org.springframework.security.web.server.csrf.ServerCsrfTokenRequestAttributeHandler;
+import reactor.core.publisher.Mono;
 
 /**
  * Who may call what. Visitors authenticate inside the WebSocket protocol (widget key, visitor
- * token), so {@code /ws/visitor} is open at the HTTP level; the operators' API is not. No form
- * login, no HTTP basic, no passwords anywhere. HSTS, frame and content-type headers come from
- * Parley's own filters (tls, ops), so Spring Security's copies are off.
+ * token), so {@code /ws/visitor} is open at the HTTP level; the operators' API needs an access
+ * token, from {@code Authorization: Bearer} (API clients) or the access cookie (browser console).
+ * Stateless: no server session, nothing remembered between requests. No form login, no HTTP basic,
+ * no passwords anywhere. HSTS, frame and content-type headers come from Parley's own filters (tls,
+ * ops), so Spring Security's copies are off.
+ *
+ * <p>CSRF: double-submit — the {@code __Host-XSRF-TOKEN} cookie (readable by the console's script)
+ * must be echoed in {@code X-XSRF-TOKEN} or a {@code _csrf} form field, on the requests
+ * {@link CsrfRequired} names: unsafe and cookie-authenticated or form-shaped. Bearer requests are
+ * exempt: a browser never adds an Authorization header by itself.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
 public class SecurityRules {
+    public static final String CSRF_COOKIE = "__Host-XSRF-TOKEN";
+    public static final String CSRF_HEADER = "X-XSRF-TOKEN";
 
     @Bean
-    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http) {
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, AccessTokens accessTokens,
+                                                  Operators operators) {
         return http
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
-                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .csrf(csrf -> csrf
+                        .csrfTokenRepository(csrfTokens())
+                        .csrfTokenRequestHandler(new ServerCsrfTokenRequestAttributeHandler())
+                        .requireCsrfProtectionMatcher(new CsrfRequired()))
+                .addFilterAt(accessTokenFilter(accessTokens, operators), SecurityWebFiltersOrder.AUTHENTICATION)
+                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(unauthenticated()))
                 .headers(headers -> headers
                         .hsts(ServerHttpSecurity.HeaderSpec.HstsSpec::disable)
                         .frameOptions(ServerHttpSecurity.HeaderSpec.FrameOptionsSpec::disable)
                         .contentTypeOptions(ServerHttpSecurity.HeaderSpec.ContentTypeOptionsSpec::disable))
                 .authorizeExchange(exchanges -> exchanges
+                        .pathMatchers("/api/v1/auth/logout").authenticated()
                         .pathMatchers("/api/v1/auth/**").permitAll()
                         .pathMatchers("/api/**").authenticated()
                         .anyExchange().permitAll())
                 .build();
     }
+
+    static CookieServerCsrfTokenRepository csrfTokens() {
+        CookieServerCsrfTokenRepository tokens = CookieServerCsrfTokenRepository.withHttpOnlyFalse();
+        tokens.setCookieName(CSRF_COOKIE);
+        tokens.setHeaderName(CSRF_HEADER);
+        tokens.setCookieCustomizer(cookie -> cookie.secure(true).sameSite("Strict").path("/"));
+        return tokens;
+    }
+
+    private static AuthenticationWebFilter accessTokenFilter(AccessTokens accessTokens, Operators operators) {
+        AuthenticationWebFilter filter = new AuthenticationWebFilter(
+                new AccessTokenAuthenticationManager(accessTokens, operators));
+        filter.setServerAuthenticationConverter(new AccessTokenAuthenticationConverter());
+        filter.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+        filter.setAuthenticationFailureHandler((webFilterExchange, exception) -> {
+            var exchange = webFilterExchange.getExchange();
+            // A stale cookie must not lock a browser out of logging in again: such a request goes on
+            // unauthenticated, and the authorization rules decide. A bad Bearer token is an error.
+            if (AccessTokenAuthenticationConverter.authenticatesByCookie(exchange.getRequest())) {
+                return webFilterExchange.getChain().filter(exchange);
+            }
+            return writeUnauthorized(exchange.getResponse(), "Bearer error=\"invalid_token\"");
+        });
+        return filter;
+    }
+
+    private static ServerAuthenticationEntryPoint unauthenticated() {
+        return (exchange, exception) -> writeUnauthorized(exchange.getResponse(), "Bearer");
+    }
+
+    private static Mono<Void> writeUnauthorized(ServerHttpResponse response, String challenge) {
+        response.setStatusCode(HttpStatus.UNAUTHORIZED);
+        response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        response.getHeaders().setCacheControl("no-store");
+        DataBuffer body = response.bufferFactory().wrap(
+                "{\"error\":\"unauthenticated\"}".getBytes(StandardCharsets.UTF_8));
+        return response.writeWith(Mono.just(body));
+    }
+
 }

@@ -1,0 +1,24 @@
+package io.parley.gateway.auth.magiclink;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** The one spelling of an address Parley keys magic-link identities by: trimmed, lower-cased. */
+public final class EmailAddresses {
+    // Deliberately loose (the mail server is the judge), but never whitespace or control characters,
+    // which could smuggle headers into the message.
+    private static final Pattern SHAPE = Pattern.compile("[^\\s@\\p{Cntrl}]{1,64}@[^\\s@\\p{Cntrl}]{1,253}");
+
+    private EmailAddresses() {
+    }
+
+    public static Optional<String> normalise(String address) {
+        if (address == null) {
+            return Optional.empty();
+        }
+        String trimmed = address.strip().toLowerCase(Locale.ROOT);
+        return trimmed.length() <= 254 && SHAPE.matcher(trimmed).matches() && !trimmed.endsWith(".")
+                ? Optional.of(trimmed) : Optional.empty();
+    }
+}

@@ -1,0 +1,77 @@
+package io.parley.gateway.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.parley.gateway.testing.GatewayIntegrationTest;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
+
+/** Magic-link endpoints under attack: clients told apart by X-Forwarded-For from the trusted loopback proxy. */
+@TestPropertySource(properties = {
+        "parley.auth.throttle.magic-link-redeem-failures.permits=3",
+        "parley.auth.throttle.magic-link-redeem-failures.lockout=2s"})
+class MagicLinkThrottleTest extends GatewayIntegrationTest {
+    private AuthClient client;
+
+    @BeforeEach
+    void client() {
+        client = new AuthClient(https());
+    }
+
+    private AuthClient.Reply requestLinkFrom(String address, String email) {
+        return client.post("/api/v1/auth/magic-links", "application/json", "{\"email\":\"" + email + "\"}",
+                h -> h.set("X-Forwarded-For", address));
+    }
+
+    private AuthClient.Reply redeemFrom(String address, String token) {
+        return client.post("/api/v1/auth/magic-links/redeem", "application/json", "{\"token\":\"" + token + "\"}",
+                h -> h.set("X-Forwarded-For", address));
+    }
+
+    @Test
+    void linkRequestsForOneAddressFromManyClientsStopAtTheAddressLimit() {
+        String email = AuthClient.uniqueEmail("target");
+        int accepted = 0;
+        AuthClient.Reply last = null;
+        for (int i = 0; i < 50; i++) {
+            last = requestLinkFrom("198.51.100." + (i + 1), email);
+            if (last.status() == 202) {
+                accepted++;
+            }
+        }
+        assertThat(accepted).isEqualTo(5);
+        assertThat(last.status()).isEqualTo(429);
+        assertThat(Long.parseLong(last.header("Retry-After"))).isPositive();
+        assertThat(last.json().get("error").asString()).isEqualTo("too_many_attempts");
+        assertThat(AuthClient.linksTo(email)).hasSizeLessThanOrEqualTo(5);
+    }
+
+    @Test
+    void guessingLinksLocksTheClientOutForLongerEachTime() {
+        String address = "203.0.113." + (1 + (int) (Math.random() * 250));
+        for (int i = 0; i < 3; i++) {
+            assertThat(redeemFrom(address, randomToken()).status()).isEqualTo(400);
+        }
+        AuthClient.Reply locked = redeemFrom(address, randomToken());
+        assertThat(locked.status()).isEqualTo(429);
+        long first = Long.parseLong(locked.header("Retry-After"));
+        assertThat(first).isBetween(1L, 2L);
+        assertThat(redeemFrom("192.0.2.77", randomToken()).status()).as("another client").isEqualTo(400);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> redeemFrom(address, randomToken()).status() != 429);
+        for (int i = 0; i < 3; i++) {
+            redeemFrom(address, randomToken());
+        }
+        AuthClient.Reply lockedAgain = redeemFrom(address, randomToken());
+        assertThat(lockedAgain.status()).isEqualTo(429);
+        assertThat(Long.parseLong(lockedAgain.header("Retry-After"))).isGreaterThan(first);
+    }
+
+    private static String randomToken() {
+        return (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "").substring(0, 43);
+    }
+}
