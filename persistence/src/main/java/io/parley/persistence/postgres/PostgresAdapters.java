@@ -1,5 +1,6 @@
 package io.parley.persistence.postgres;
 
+import io.parley.core.port.AuditTrail;
 import io.parley.core.port.Clock;
 import io.parley.core.port.Conversations;
 import io.parley.core.port.IdGenerator;
@@ -32,6 +33,7 @@ public final class PostgresAdapters {
     private final Workspaces workspaces;
     private final MagicLinks magicLinks;
     private final RefreshTokens refreshTokens;
+    private final PostgresAuditTrail auditTrail;
     private final DatabaseClient db;
 
     public PostgresAdapters(ConnectionFactory connectionFactory, Clock clock, IdGenerator ids) {
@@ -50,6 +52,7 @@ public final class PostgresAdapters {
         this.workspaces = new PostgresWorkspaces(db, tx, clock);
         this.magicLinks = new PostgresMagicLinks(db, clock);
         this.refreshTokens = new PostgresRefreshTokens(db, tx, clock);
+        this.auditTrail = new PostgresAuditTrail(db, tx);
     }
 
     public MessageLog messageLog() {
@@ -86,6 +89,15 @@ public final class PostgresAdapters {
 
     public RefreshTokens refreshTokens() {
         return refreshTokens;
+    }
+
+    public AuditTrail auditTrail() {
+        return auditTrail;
+    }
+
+    /** The id of the first audit event whose hash chain does not hold; empty when the whole trail holds. */
+    public Mono<Long> firstBrokenAuditLink() {
+        return auditTrail.firstBrokenLink();
     }
 
     /** Completes when the database answers a trivial query; for health checks. */
