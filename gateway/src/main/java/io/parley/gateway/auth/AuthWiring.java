@@ -1,5 +1,6 @@
 package io.parley.gateway.auth;
 
+import io.parley.core.port.AuditTrail;
 import io.parley.core.port.Clock;
 import io.parley.core.port.MagicLinks;
 import io.parley.core.port.Operators;
@@ -41,6 +42,16 @@ public class AuthWiring {
     }
 
     @Bean
+    AuditTrail auditTrail(PostgresAdapters postgres) {
+        return postgres.auditTrail();
+    }
+
+    @Bean
+    AuthAudit authAudit(AuditTrail trail, Clock clock) {
+        return new AuthAudit(trail, clock);
+    }
+
+    @Bean
     SigningKeys signingKeys(AuthProperties auth) {
         return SigningKeys.load(auth.signingKeysFile());
     }
@@ -52,8 +63,8 @@ public class AuthWiring {
 
     @Bean
     RefreshSessions refreshSessions(RefreshTokens refreshTokens, Operators operators, AccessTokens accessTokens,
-                                    AuthProperties auth, Clock clock) {
-        return new RefreshSessions(refreshTokens, operators, accessTokens, auth.refreshTokenLifetime(), clock);
+                                    AuthProperties auth, Clock clock, AuthAudit audit) {
+        return new RefreshSessions(refreshTokens, operators, accessTokens, auth.refreshTokenLifetime(), clock, audit);
     }
 
     @Bean

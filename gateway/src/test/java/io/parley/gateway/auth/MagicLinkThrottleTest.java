@@ -61,6 +61,7 @@ class MagicLinkThrottleTest extends GatewayIntegrationTest {
         long first = Long.parseLong(locked.header("Retry-After"));
         assertThat(first).isBetween(1L, 2L);
         assertThat(redeemFrom("192.0.2.77", randomToken()).status()).as("another client").isEqualTo(400);
+        assertThat(AuthAuditTest.failuresFrom(address)).contains("locked.out");
 
         await().atMost(Duration.ofSeconds(5)).until(() -> redeemFrom(address, randomToken()).status() != 429);
         for (int i = 0; i < 3; i++) {

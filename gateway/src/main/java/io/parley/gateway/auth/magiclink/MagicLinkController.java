@@ -1,10 +1,12 @@
 package io.parley.gateway.auth.magiclink;
 
 import io.parley.core.model.AttemptKind;
+import io.parley.core.model.OperatorId;
 import io.parley.core.port.AuthThrottle;
 import io.parley.core.port.Clock;
 import io.parley.core.port.MagicLinks;
 import io.parley.core.port.Operators;
+import io.parley.gateway.auth.AuthAudit;
 import io.parley.gateway.auth.AuthProperties;
 import io.parley.gateway.auth.session.OpaqueTokens;
 import io.parley.gateway.auth.session.RefreshSessions;
@@ -54,10 +56,13 @@ public class MagicLinkController {
     private final Clock clock;
     private final AuthThrottle throttle;
     private final ClientAddresses addresses;
+    private final AuthAudit audit;
 
     public MagicLinkController(MagicLinkIssuer issuer, MagicLinkMailer mailer, MagicLinks magicLinks,
                                Operators operators, OperatorLogin login, RefreshSessions sessions,
-                               AuthProperties auth, Clock clock, AuthThrottle throttle, ClientAddresses addresses) {
+                               AuthProperties auth, Clock clock, AuthThrottle throttle, ClientAddresses addresses,
+                               AuthAudit audit) {
+        this.audit = audit;
         this.throttle = throttle;
         this.addresses = addresses;
         this.issuer = issuer;
@@ -160,7 +165,7 @@ public class MagicLinkController {
     private sealed interface Outcome {
     }
 
-    private record Redeemed(RefreshSessions.Session session) implements Outcome {
+    private record Redeemed(RefreshSessions.Session session, OperatorId operator) implements Outcome {
     }
 
     private record Refused(HttpStatus status, String error, String message) implements Outcome {
@@ -184,7 +189,18 @@ public class MagicLinkController {
                                 ? throttle.failure(AttemptKind.MAGIC_LINK_REDEEM_FAILURE_PER_ADDRESS, address)
                                         .thenReturn(outcome)
                                 : Mono.just(outcome))
-                        : Mono.just(new Throttled(verdict)));
+                        : Mono.just(new Throttled(verdict)))
+                .flatMap(outcome -> audited(outcome, addresses.of(exchange)).thenReturn(outcome));
+    }
+
+    private Mono<Void> audited(Outcome outcome, String address) {
+        if (outcome instanceof Redeemed redeemed) {
+            return audit.loginSucceeded(redeemed.operator(), "magic_link", address);
+        }
+        if (outcome instanceof Refused refused) {
+            return audit.loginFailed("magic_link", refused.error(), address);
+        }
+        return audit.loginFailed("magic_link", "throttled", address);
     }
 
     private Mono<Outcome> redeem(@Nullable String token) {
@@ -195,7 +211,8 @@ public class MagicLinkController {
                 .flatMap(login::login)
                 .flatMap(outcome -> {
                     if (outcome instanceof OperatorLogin.Outcome.LoggedIn in) {
-                        return sessions.start(in.operator()).<Outcome>map(Redeemed::new);
+                        return sessions.start(in.operator())
+                                .<Outcome>map(session -> new Redeemed(session, in.operator().id()));
                     }
                     return Mono.<Outcome>just(outcome instanceof OperatorLogin.Outcome.SignupClosed
                             ? SIGNUP_CLOSED

@@ -5,6 +5,7 @@ import io.parley.core.model.OperatorId;
 import io.parley.core.port.Clock;
 import io.parley.core.port.Operators;
 import io.parley.core.port.RefreshTokens;
+import io.parley.gateway.auth.AuthAudit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -26,8 +27,11 @@ public final class RefreshSessions {
     private final Duration refreshLifetime;
     private final Clock clock;
 
+    private final AuthAudit audit;
+
     public RefreshSessions(RefreshTokens refreshTokens, Operators operators, AccessTokens accessTokens,
-                           Duration refreshLifetime, Clock clock) {
+                           Duration refreshLifetime, Clock clock, AuthAudit audit) {
+        this.audit = audit;
         this.refreshTokens = refreshTokens;
         this.operators = operators;
         this.accessTokens = accessTokens;
@@ -63,6 +67,7 @@ public final class RefreshSessions {
             if (use instanceof RefreshTokens.Use.Reused reused) {
                 LOG.warn("a used refresh token came back: session family {} of operator {} revoked",
                         reused.familyId(), reused.operator());
+                return audit.refreshTokenReused(reused.operator()).then(Mono.empty());
             }
             return Mono.empty();
         });

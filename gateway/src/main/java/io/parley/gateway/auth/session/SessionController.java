@@ -1,5 +1,7 @@
 package io.parley.gateway.auth.session;
 
+import io.parley.gateway.auth.AuthAudit;
+import io.parley.gateway.auth.throttle.ClientAddresses;
 import io.parley.core.port.Operators;
 import io.parley.core.port.Workspaces;
 import java.util.Map;
@@ -26,9 +28,13 @@ public class SessionController {
     private final Operators operators;
     private final Workspaces workspaces;
     private final SigningKeys signingKeys;
+    private final AuthAudit audit;
+    private final ClientAddresses addresses;
 
     public SessionController(RefreshSessions sessions, Operators operators, Workspaces workspaces,
-                             SigningKeys signingKeys) {
+                             SigningKeys signingKeys, AuthAudit audit, ClientAddresses addresses) {
+        this.audit = audit;
+        this.addresses = addresses;
         this.sessions = sessions;
         this.operators = operators;
         this.workspaces = workspaces;
@@ -82,7 +88,8 @@ public class SessionController {
     public Mono<ResponseEntity<Void>> logout(@RequestParam(name = "all", defaultValue = "false") boolean all,
                                              ServerWebExchange exchange) {
         return current().flatMap(auth -> sessions.end(auth.sessionId())
-                        .then(all ? sessions.endAll(auth.operator()).then() : Mono.empty()))
+                        .then(all ? sessions.endAll(auth.operator()).then() : Mono.empty())
+                        .then(audit.loggedOut(auth.operator(), all, addresses.of(exchange))))
                 .then(Mono.fromSupplier(() -> {
                     SessionCookies.clear(exchange.getResponse());
                     return ResponseEntity.noContent().cacheControl(CacheControl.noStore()).<Void>build();
