@@ -8,13 +8,13 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Handshake failures are plain HTTP errors with a JSON body {@code {"error":…,"message":…}}. */
-final class HandshakeErrors {
+public final class HandshakeErrors {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private HandshakeErrors() {
     }
 
-    static Mono<Void> refuse(ServerHttpResponse response, HttpStatus status, String error, String message) {
+    public static Mono<Void> refuse(ServerHttpResponse response, HttpStatus status, String error, String message) {
         ObjectNode body = JSON.createObjectNode().put("error", error).put("message", message);
         byte[] bytes = JSON.writeValueAsBytes(body);
         response.setStatusCode(status);

@@ -7,17 +7,17 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Exact origin matching: scheme, host and port must all be equal (default ports made explicit). */
-final class Origins {
+public final class Origins {
     private Origins() {
     }
 
-    static boolean allowed(String origin, Set<String> allowedOrigins) {
+    public static boolean allowed(String origin, Set<String> allowedOrigins) {
         Optional<String> normalized = normalize(origin);
         return normalized.isPresent()
                 && allowedOrigins.stream().map(Origins::normalize).anyMatch(normalized::equals);
     }
 
-    static Optional<String> normalize(String origin) {
+    public static Optional<String> normalize(String origin) {
         try {
             URI uri = new URI(origin.strip());
             String scheme = uri.getScheme();

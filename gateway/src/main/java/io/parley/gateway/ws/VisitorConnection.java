@@ -15,18 +15,11 @@ import io.parley.core.protocol.FrameCodec;
 import io.parley.core.protocol.LiveSignal;
 import io.parley.core.protocol.ServerFrame;
 import io.parley.gateway.config.WebSocketProperties;
-import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -43,7 +36,6 @@ import reactor.core.publisher.Sinks;
 final class VisitorConnection {
     private static final Logger LOG = LoggerFactory.getLogger(VisitorConnection.class);
     private static final long MINUTE_NANOS = 60_000_000_000L;
-    private static final int HEARTBEAT_CHECKS = 5;
     /** Refused messages a minute past which the client is told to stay away (4429) rather than retry at once. */
     private static final int RATE_LIMITED_BEFORE_CLOSE = 10;
     /** Frames other than messages (ping, typing, cancel, handoff) a connection may send per window. */
@@ -64,7 +56,7 @@ final class VisitorConnection {
     private final ArrayDeque<Long> rateLimitedTimes = new ArrayDeque<>();
     private final ArrayDeque<Long> controlFrameTimes = new ArrayDeque<>();
     private final Disposable.Swap following = Disposables.swap();
-    private volatile long lastHeardNanos = System.nanoTime();
+    private final Heartbeats heartbeats;
     private @Nullable VisitorSession session;
 
     VisitorConnection(WebSocketSession socket, WidgetKey key, String clientAddress, ConversationEngine engine,
@@ -76,12 +68,13 @@ final class VisitorConnection {
         this.codec = codec;
         this.limits = limits;
         this.outbox = new Outbox(limits.maxPendingBytes(), VisitorConnection::estimatedBytes);
+        this.heartbeats = new Heartbeats(socket, limits.heartbeat(), this::close);
     }
 
     Mono<Void> run() {
         Mono<Void> input = socket.receive()
-                .map(Inbound::of)
-                .doOnNext(in -> lastHeardNanos = System.nanoTime())
+                .map(InboundMessage::of)
+                .doOnNext(in -> heartbeats.heard())
                 .concatMap(this::onInbound)
                 .then()
                 .onErrorResume(TooLongFrameException.class, e -> {
@@ -90,10 +83,7 @@ final class VisitorConnection {
                     return closed.asMono();
                 });
         Flux<WebSocketMessage> frames = outbox.frames().map(f -> socket.textMessage(codec.encode(f)));
-        Duration check = limits.heartbeat().dividedBy(HEARTBEAT_CHECKS);
-        Flux<WebSocketMessage> heartbeats = Flux.interval(check, check)
-                .concatMap(tick -> heartbeat((tick + 1) % HEARTBEAT_CHECKS == 0));
-        Mono<Void> output = socket.send(Flux.merge(frames, heartbeats).takeUntilOther(closed.asMono()));
+        Mono<Void> output = socket.send(Flux.merge(frames, heartbeats.pings()).takeUntilOther(closed.asMono()));
         helloTimer.update(Mono.delay(limits.helloTimeout())
                 .subscribe(t -> close(CloseCodes.HELLO_TIMEOUT, "no hello within "
                         + limits.helloTimeout().toSeconds() + " s")));
@@ -117,21 +107,7 @@ final class VisitorConnection {
                 .subscribe(null, e -> LOG.debug("close failed", e));
     }
 
-    /** Checks for silence several times a heartbeat, so a silent client goes soon after 2 × heartbeat. */
-    private Mono<WebSocketMessage> heartbeat(boolean ping) {
-        long silentNanos = System.nanoTime() - lastHeardNanos;
-        if (silentNanos > 2 * limits.heartbeat().toNanos()) {
-            close(CloseCodes.GOING_AWAY, "no answer to heartbeats for " + silentNanos / 1_000_000 + " ms");
-            return Mono.empty();
-        }
-        if (!ping) {
-            return Mono.empty();
-        }
-        byte[] stamp = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
-        return Mono.just(socket.pingMessage(factory -> factory.wrap(stamp)));
-    }
-
-    private Mono<Void> onInbound(Inbound in) {
+    private Mono<Void> onInbound(InboundMessage in) {
         if (closing.get()) {
             return Mono.empty();
         }
@@ -334,27 +310,5 @@ final class VisitorConnection {
             return 256 + 3L * e.message().length();
         }
         return 256;
-    }
-
-    private record Inbound(WebSocketMessage.Type type, String text, boolean validUtf8) {
-        static Inbound of(WebSocketMessage message) {
-            if (message.getType() != WebSocketMessage.Type.TEXT) {
-                return new Inbound(message.getType(), "", true);
-            }
-            // The payload is released once this returns: read it now, strictly (no replacement characters).
-            DataBuffer payload = message.getPayload();
-            byte[] bytes = new byte[payload.readableByteCount()];
-            payload.read(bytes);
-            try {
-                return new Inbound(WebSocketMessage.Type.TEXT, STRICT_UTF8.get().decode(ByteBuffer.wrap(bytes)).toString(), true);
-            } catch (CharacterCodingException e) {
-                return new Inbound(WebSocketMessage.Type.TEXT, "", false);
-            }
-        }
-
-        private static final ThreadLocal<CharsetDecoder> STRICT_UTF8 = ThreadLocal.withInitial(() ->
-                StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT));
     }
 }

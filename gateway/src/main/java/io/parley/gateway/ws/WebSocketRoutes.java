@@ -4,6 +4,7 @@ import io.parley.core.engine.ConversationEngine;
 import io.parley.core.port.WidgetKeys;
 import io.parley.core.protocol.FrameCodec;
 import io.parley.gateway.config.WebSocketProperties;
+import io.parley.gateway.ws.agent.AgentHandshake;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,9 +36,10 @@ public class WebSocketRoutes {
 
     @Bean
     HandlerMapping webSocketMapping(WidgetKeys widgetKeys, ConversationEngine engine, WebSocketService webSocketService,
-                                    VisitorConnections connections) {
+                                    VisitorConnections connections, AgentHandshake agentHandshake) {
         SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(Map.of(
-                "/ws/visitor", new VisitorHandshake(widgetKeys, engine, webSocketService, connections)));
+                "/ws/visitor", new VisitorHandshake(widgetKeys, engine, webSocketService, connections),
+                "/ws/agent", agentHandshake));
         mapping.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return mapping;
     }

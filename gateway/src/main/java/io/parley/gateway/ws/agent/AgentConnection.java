@@ -1,0 +1,246 @@
+package io.parley.gateway.ws.agent;
+
+import io.netty.handler.codec.TooLongFrameException;
+import io.parley.core.engine.Outbox;
+import io.parley.core.protocol.BadFrameException;
+import io.parley.core.protocol.CloseCodes;
+import io.parley.core.protocol.ErrorCodes;
+import io.parley.core.protocol.FrameCodec;
+import io.parley.core.protocol.ServerFrame;
+import io.parley.gateway.config.WebSocketProperties;
+import io.parley.gateway.ws.Heartbeats;
+import io.parley.gateway.ws.InboundMessage;
+import io.parley.gateway.ws.agent.AgentSessions.AgentSession;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * One operator's WebSocket. The first frame must be {@code hello} with an access token; after
+ * {@code welcome} the socket answers {@code ping}, sends heartbeats, and lives only as long as the
+ * session: it is closed 4401 when the token expires (a timer at its {@code exp}) and, checked every
+ * {@link AgentSocketProperties#sessionCheck()}, when the operator is disabled, logged out everywhere,
+ * changes role or leaves the workspace.
+ */
+final class AgentConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentConnection.class);
+    private static final long MINUTE_NANOS = 60_000_000_000L;
+
+    private final WebSocketSession socket;
+    private final String throttleSubject;
+    private final AgentSessions sessions;
+    private final FrameCodec codec;
+    private final WebSocketProperties limits;
+    private final Duration sessionCheck;
+    private final Outbox outbox;
+    private final Heartbeats heartbeats;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final Sinks.Empty<Void> closed = Sinks.empty();
+    private final Sinks.One<String> welcome = Sinks.one();
+    private final Disposable.Swap helloTimer = Disposables.swap();
+    private final Disposable.Composite sessionTimers = Disposables.composite();
+    private final ArrayDeque<Long> badFrameTimes = new ArrayDeque<>();
+    private boolean helloReceived;
+    private int failedChecks;
+
+    AgentConnection(WebSocketSession socket, String throttleSubject, AgentSessions sessions, FrameCodec codec,
+                    WebSocketProperties limits, Duration sessionCheck) {
+        this.socket = socket;
+        this.throttleSubject = throttleSubject;
+        this.sessions = sessions;
+        this.codec = codec;
+        this.limits = limits;
+        this.sessionCheck = sessionCheck;
+        this.outbox = new Outbox(limits.maxPendingBytes(), AgentConnection::estimatedBytes);
+        this.heartbeats = new Heartbeats(socket, limits.heartbeat(), this::close);
+    }
+
+    Mono<Void> run() {
+        Mono<Void> input = socket.receive()
+                .map(InboundMessage::of)
+                .doOnNext(in -> heartbeats.heard())
+                .concatMap(this::onInbound)
+                .then()
+                .onErrorResume(TooLongFrameException.class, e -> {
+                    close(CloseCodes.TOO_BIG, "message larger than " + limits.maxFrameBytes() + " bytes");
+                    return closed.asMono();
+                });
+        // welcome is not a ServerFrame of the shared codec: it goes first, then the outbox's frames.
+        Flux<String> texts = Flux.concat(welcome.asMono(), outbox.frames().map(codec::encode));
+        Flux<WebSocketMessage> frames = texts.map(socket::textMessage);
+        Mono<Void> output = socket.send(Flux.merge(frames, heartbeats.pings()).takeUntilOther(closed.asMono()));
+        helloTimer.update(Mono.delay(limits.helloTimeout())
+                .subscribe(t -> close(CloseCodes.HELLO_TIMEOUT, "no hello within "
+                        + limits.helloTimeout().toSeconds() + " s")));
+        return Mono.firstWithSignal(input, output, closed.asMono())
+                .doFinally(s -> {
+                    helloTimer.dispose();
+                    sessionTimers.dispose();
+                    closing.set(true);
+                    closed.tryEmitEmpty();
+                });
+    }
+
+    /** Closes with a protocol code; the reason is what a client author reads in their logs. */
+    void close(int code, String reason) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        helloTimer.dispose();
+        sessionTimers.dispose();
+        socket.close(new CloseStatus(code, reason))
+                .doFinally(s -> closed.tryEmitEmpty())
+                .subscribe(null, e -> LOG.debug("close failed", e));
+    }
+
+    private Mono<Void> onInbound(InboundMessage in) {
+        if (closing.get()) {
+            return Mono.empty();
+        }
+        return switch (in.type()) {
+            case TEXT -> {
+                if (in.validUtf8()) {
+                    yield onText(in.text());
+                }
+                close(CloseCodes.INVALID_PAYLOAD, "text frames must be valid UTF-8");
+                yield Mono.empty();
+            }
+            case BINARY -> {
+                close(CloseCodes.UNSUPPORTED_DATA, "binary frames are not part of the protocol; send JSON text");
+                yield Mono.empty();
+            }
+            case PING, PONG -> Mono.empty();
+        };
+    }
+
+    private Mono<Void> onText(String text) {
+        AgentFrames.Frame frame;
+        try {
+            frame = AgentFrames.decode(text);
+        } catch (BadFrameException e) {
+            return onBadFrame(e);
+        }
+        if (!helloReceived) {
+            if (frame instanceof AgentFrames.Hello hello) {
+                helloReceived = true;
+                return start(hello);
+            }
+            close(CloseCodes.NOT_AUTHENTICATED, "the first frame must be hello");
+            return Mono.empty();
+        }
+        if (frame instanceof AgentFrames.Hello) {
+            send(ServerFrame.Error.of(ErrorCodes.ALREADY_STARTED, "hello was already received on this connection"));
+        } else if (frame instanceof AgentFrames.Ping ping) {
+            send(new ServerFrame.Pong(ping.t()));
+        } else if (frame instanceof AgentFrames.Later later) {
+            send(ServerFrame.Error.of(AgentFrames.NOT_IMPLEMENTED,
+                    "'" + later.type() + "' is not available on /ws/agent yet"));
+        }
+        return Mono.empty();
+    }
+
+    private Mono<Void> start(AgentFrames.Hello hello) {
+        helloTimer.dispose();
+        return sessions.start(hello, throttleSubject)
+                .timeout(limits.helloTimeout())
+                .doOnNext(outcome -> {
+                    if (outcome instanceof AgentSessions.Outcome.Started started) {
+                        welcomed(started.session());
+                    } else if (outcome instanceof AgentSessions.Outcome.Refused refused) {
+                        LOG.debug("agent hello refused on {}: {}", socket.getId(), refused.reason());
+                        close(refused.closeCode(), refused.reason());
+                    }
+                })
+                .onErrorResume(e -> {
+                    LOG.warn("agent session could not start: {}", e.toString());
+                    close(CloseCodes.RESTARTING, "the server could not start the session; reconnect");
+                    return Mono.empty();
+                })
+                .then();
+    }
+
+    private void welcomed(AgentSession started) {
+        welcome.tryEmitValue(AgentFrames.welcome(started.operator(), started.membership(), started.workspace(),
+                limits.heartbeat().toMillis()));
+        Duration untilExpiry = Duration.between(sessions.now(), started.expiresAt());
+        sessionTimers.add(Mono.delay(untilExpiry.isNegative() ? Duration.ZERO : untilExpiry)
+                .subscribe(t -> close(CloseCodes.NOT_AUTHENTICATED, AgentSessions.EXPIRED)));
+        sessionTimers.add(Flux.interval(sessionCheck, sessionCheck)
+                .onBackpressureDrop()
+                .concatMap(tick -> recheck(started), 1)
+                .subscribe());
+        if (closing.get()) {
+            sessionTimers.dispose(); // closed while starting: no timers outlive the socket
+        }
+    }
+
+    /**
+     * One re-check of the session. A check that fails (database down, no answer within the interval)
+     * keeps the socket; a second failure in a row closes it 1012, so a session ended meanwhile never
+     * outlives two intervals (60 s by default).
+     */
+    private Mono<Void> recheck(AgentSession current) {
+        return sessions.recheck(current)
+                .timeout(sessionCheck)
+                .doOnNext(problem -> {
+                    failedChecks = 0;
+                    problem.ifPresent(reason -> close(CloseCodes.NOT_AUTHENTICATED, reason));
+                })
+                .onErrorResume(e -> {
+                    LOG.warn("agent session re-check failed: {}", e.toString());
+                    if (++failedChecks >= 2) {
+                        close(CloseCodes.RESTARTING, "could not re-check the session; reconnect");
+                    }
+                    return Mono.empty();
+                })
+                .then();
+    }
+
+    private Mono<Void> onBadFrame(BadFrameException e) {
+        if (!helloReceived) {
+            close(CloseCodes.NOT_AUTHENTICATED, "the first frame must be hello: " + e.getMessage());
+            return Mono.empty();
+        }
+        if (e.malformed() && tooManyBadFrames()) {
+            close(CloseCodes.POLICY, "more than " + limits.badFramesPerMinute() + " malformed frames in a minute");
+            return Mono.empty();
+        }
+        send(e.toFrame());
+        return Mono.empty();
+    }
+
+    private boolean tooManyBadFrames() {
+        long now = System.nanoTime();
+        while (!badFrameTimes.isEmpty() && now - badFrameTimes.peekFirst() > MINUTE_NANOS) {
+            badFrameTimes.pollFirst();
+        }
+        badFrameTimes.addLast(now);
+        return badFrameTimes.size() > limits.badFramesPerMinute();
+    }
+
+    private void send(ServerFrame frame) {
+        if (!outbox.offer(frame)) {
+            close(CloseCodes.POLICY, "reading too slowly: more than " + limits.maxPendingBytes() + " bytes pending");
+        }
+    }
+
+    private static long estimatedBytes(ServerFrame frame) {
+        if (frame instanceof ServerFrame.Pong p) {
+            return 64 + (p.t() == null ? 0 : 3L * p.t().toString().length());
+        }
+        if (frame instanceof ServerFrame.Error e) {
+            return 256 + 3L * e.message().length();
+        }
+        return 256;
+    }
+}
