@@ -1,10 +1,12 @@
 package io.parley.gateway.auth;
 
 import io.parley.core.port.Operators;
+import io.parley.gateway.auth.oidc.OidcLogin;
 import io.parley.gateway.auth.session.AccessTokenAuthenticationConverter;
 import io.parley.gateway.auth.session.AccessTokenAuthenticationManager;
 import io.parley.gateway.auth.session.AccessTokens;
 import java.nio.charset.StandardCharsets;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -35,6 +37,10 @@ import reactor.core.publisher.Mono;
  * must be echoed in {@code X-XSRF-TOKEN} or a {@code _csrf} form field, on the requests
  * {@link CsrfRequired} names: unsafe and cookie-authenticated or form-shaped. Bearer requests are
  * exempt: a browser never adds an Authorization header by itself.
+ *
+ * <p>OIDC login (Google, Microsoft), when some provider's client id is configured: see
+ * {@link OidcLogin}. Its redirect and callback are GETs, outside CSRF's reach; its state, nonce and
+ * PKCE verifier guard the callback instead.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -44,8 +50,8 @@ public class SecurityRules {
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, AccessTokens accessTokens,
-                                                  Operators operators) {
-        return http
+                                                  Operators operators, ObjectProvider<OidcLogin> oidcLogin) {
+        http
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
@@ -65,8 +71,9 @@ public class SecurityRules {
                         .pathMatchers("/api/v1/auth/logout").authenticated()
                         .pathMatchers("/api/v1/auth/**").permitAll()
                         .pathMatchers("/api/**").authenticated()
-                        .anyExchange().permitAll())
-                .build();
+                        .anyExchange().permitAll());
+        oidcLogin.ifAvailable(login -> login.configure(http));
+        return http.build();
     }
 
     static CookieServerCsrfTokenRepository csrfTokens() {

@@ -5,11 +5,12 @@ import io.parley.core.model.Operator;
 import io.parley.core.port.Operators;
 import io.parley.core.port.Workspaces;
 import io.parley.gateway.auth.AuthProperties;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * Who a redeemed magic link logs in: the operator of the address's magic-link identity, or — when
- * sign-up is open — a new operator with a workspace of their own, as its owner.
+ * Who a login logs in: the operator of the identity (a magic link's address, or an OIDC issuer and
+ * subject), or — when sign-up is open — a new operator with a workspace of their own, as its owner.
  */
 public final class OperatorLogin {
     private final Operators operators;
@@ -40,22 +41,30 @@ public final class OperatorLogin {
 
     /** {@code email} is the normalised address the redeemed link was sent to. */
     public Mono<Outcome> login(String email) {
-        Identity identity = identityOf(email);
+        return login(identityOf(email), email, displayNameOf(email));
+    }
+
+    /**
+     * Logs in whoever {@code identity} belongs to, with the same sign-up rules for every login method.
+     * {@code email} and {@code displayName} only describe a new operator; they never pick an existing one.
+     */
+    public Mono<Outcome> login(Identity identity, @Nullable String email, String displayName) {
         return operators.findByIdentity(identity)
                 .map(operator -> operator.disabled() ? (Outcome) new Outcome.Disabled() : new Outcome.LoggedIn(operator))
                 .switchIfEmpty(Mono.defer(() -> signup == AuthProperties.Signup.OPEN
-                        ? signUp(identity, email)
+                        ? signUp(identity, email, displayName)
                         : Mono.just(new Outcome.SignupClosed())));
     }
 
-    private Mono<Outcome> signUp(Identity identity, String email) {
-        return operators.findOrCreate(identity, email, displayNameOf(email))
+    private Mono<Outcome> signUp(Identity identity, @Nullable String email, String displayName) {
+        String workspaceName = (email != null ? email : displayName) + "'s workspace";
+        return operators.findOrCreate(identity, email, displayName)
                 // Two links of one new address redeemed at once yield one operator; only the first
                 // finds no membership and creates the workspace (a near-simultaneous race may make two).
                 .flatMap(operator -> workspaces.membershipsOf(operator.id()).hasElements()
                         .flatMap(hasWorkspace -> hasWorkspace
                                 ? Mono.just(operator)
-                                : workspaces.createOwnedBy(email + "'s workspace", operator.id()).thenReturn(operator)))
+                                : workspaces.createOwnedBy(workspaceName, operator.id()).thenReturn(operator)))
                 .map(Outcome.LoggedIn::new);
     }
 
