@@ -3,55 +3,39 @@ package io.parley.gateway.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.parley.gateway.ParleyApplication;
+import io.parley.gateway.testing.ExtraNodes;
 import io.parley.gateway.testing.GatewayIntegrationTest;
-import io.parley.gateway.testing.TestBackends;
 import io.parley.gateway.testing.TestBots;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.context.annotation.Bean;
-import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.context.annotation.Import;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Two gateway nodes (two application contexts on their own ports, one database, one Redis) take
  * messages for one conversation at the same time: every event gets its own seq, with no gap.
  */
+@Import(ExtraNodes.OwnEventLoops.class)
 class TwoNodesEndToEndTest extends GatewayIntegrationTest {
     private static final int MESSAGES_PER_NODE = 20;
     private static ConfigurableApplicationContext secondNode;
 
     @BeforeAll
     static void startSecondNode() {
-        secondNode = startNode();
-    }
-
-    private static ConfigurableApplicationContext startNode() {
-        Map<String, Object> properties = new HashMap<>(TestBackends.properties());
-        properties.put("spring.ssl.bundle.pem.server.keystore.certificate", CERTIFICATE.certificate().toString());
-        properties.put("spring.ssl.bundle.pem.server.keystore.private-key", CERTIFICATE.privateKey().toString());
-        // as command-line arguments, which win over application.yml like the first node's test properties
-        return new SpringApplicationBuilder(ParleyApplication.class, OwnEventLoops.class)
-                .profiles("test")
-                .run(properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue())
-                        .toArray(String[]::new));
+        secondNode = ExtraNodes.start(Map.of());
     }
 
     @Test
     void aStoppingNodeTellsItsClientsToReconnectAtOnceAndStoresTheReplyItWasStreamingAsInterrupted() {
-        ConfigurableApplicationContext node = startNode();
-        int port = Integer.parseInt(node.getEnvironment().getRequiredProperty("local.server.port"));
+        ConfigurableApplicationContext node = ExtraNodes.start(Map.of());
+        int port = ExtraNodes.httpsPort(node);
         try (VisitorSocket socket = VisitorSocket.open(CERTIFICATE, port, TestBots.syntheticKey(), null)) {
             socket.hello("{\"type\":\"hello\"}").next("welcome");
             socket.send("{\"type\":\"message\",\"clientMsgId\":\"q\",\"text\":\"go\"}");
@@ -76,29 +60,8 @@ class TwoNodesEndToEndTest extends GatewayIntegrationTest {
         }
     }
 
-    /**
-     * Each extra node gets event loops of its own: by default all servers in one JVM share Reactor
-     * Netty's global ones, and stopping one node would stop the others' servers too. (As a nested
-     * test configuration it applies to this class's own node as well.)
-     */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class OwnEventLoops {
-        @Bean
-        static BeanPostProcessor ownEventLoops() {
-            return new BeanPostProcessor() {
-                @Override
-                public Object postProcessBeforeInitialization(Object bean, String name) {
-                    if (bean instanceof ReactorResourceFactory factory) {
-                        factory.setUseGlobalResources(false);
-                    }
-                    return bean;
-                }
-            };
-        }
-    }
-
     private static int secondNodePort() {
-        return Integer.parseInt(secondNode.getEnvironment().getRequiredProperty("local.server.port"));
+        return ExtraNodes.httpsPort(secondNode);
     }
 
     @Test

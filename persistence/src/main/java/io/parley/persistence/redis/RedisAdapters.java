@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.parley.core.port.AuthThrottle;
 import io.parley.core.port.EventBus;
+import io.parley.core.port.PendingLogins;
 import io.parley.core.port.RateLimiter;
 import io.parley.core.port.ReplyStreams;
 import reactor.core.publisher.Mono;
@@ -50,6 +51,10 @@ public final class RedisAdapters implements AutoCloseable {
 
     public RateLimiter rateLimiter() {
         return rateLimiter;
+    }
+
+    public PendingLogins pendingLogins() {
+        return new RedisPendingLogins(commands, keys);
     }
 
     /**

@@ -36,6 +36,10 @@ record RedisKeys(String prefix) {
     }
 
     /** A CLIENT SETNAME value (no spaces or control characters) that tells this prefix's connections apart. */
+    String pendingLogin(String id) {
+        return prefix + "{login:" + id + "}";
+    }
+
     String clientName(String role) {
         StringBuilder name = new StringBuilder(prefix.length() + role.length());
         (prefix + role).chars().forEach(ch -> name.append(ch > ' ' && ch <= '~' ? (char) ch : '_'));

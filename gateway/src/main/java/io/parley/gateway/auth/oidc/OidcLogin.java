@@ -31,20 +31,20 @@ import org.springframework.security.oauth2.client.web.server.ServerOAuth2Authori
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.server.WebFilterExchange;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.util.matcher.PathPatternParserServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
-import org.springframework.web.server.WebSession;
 import reactor.core.publisher.Mono;
 
 /**
  * OIDC login as Spring Security's {@code oauth2Login} runs it, with Parley's ends. The browser starts
  * at {@code /oauth2/authorization/{google|microsoft}} and is sent to the provider with a PKCE
  * challenge (S256), a random {@code state} and — the scope being {@code openid} — a random
- * {@code nonce}; the authorization request waits in the browser's WebSession until the provider
- * redirects back to {@code /login/oauth2/code/{id}}. There Spring checks the state, redeems the code
+ * {@code nonce}; the authorization request waits in Redis, bound to the browser by a cookie
+ * ({@link PendingLoginRequests}), until the provider redirects back — to any node — to {@code /login/oauth2/code/{id}}. There Spring checks the state, redeems the code
  * once (with the PKCE verifier) and validates the ID token (signature, iss, aud, exp, nonce).
  *
  * <p>Success: the operator of the {@link OidcIdentities identity} is logged in (or signed up, by the
@@ -65,11 +65,13 @@ public final class OidcLogin {
     private final AuthThrottle throttle;
     private final ClientAddresses addresses;
     private final ObjectProvider<AuthAudit> audit;
+    private final PendingLoginRequests pendingRequests;
     private final ServerWebExchangeMatcher callback = new PathPatternParserServerWebExchangeMatcher(CALLBACK_PATTERN);
 
     public OidcLogin(OidcRegistrations registrations, OperatorLogin login, RefreshSessions sessions,
                      AuthProperties auth, AuthThrottle throttle, ClientAddresses addresses,
-                     ObjectProvider<AuthAudit> audit) {
+                     ObjectProvider<AuthAudit> audit, PendingLoginRequests pendingRequests) {
+        this.pendingRequests = pendingRequests;
         this.registrations = registrations;
         this.login = login;
         this.sessions = sessions;
@@ -84,10 +86,12 @@ public final class OidcLogin {
         http.oauth2Login(oauth2 -> oauth2
                         .clientRegistrationRepository(registrations)
                         .authorizationRequestResolver(authorizationRequests())
+                        .authorizationRequestRepository(pendingRequests)
                         .authorizedClientRepository(new ForgetAuthorizedClients())
                         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                         .authenticationSuccessHandler(this::succeeded)
                         .authenticationFailureHandler(this::failed))
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .addFilterBefore(throttleFilter(), SecurityWebFiltersOrder.AUTHENTICATION);
     }
 
@@ -121,7 +125,6 @@ public final class OidcLogin {
                         return sessions.start(in.operator()).flatMap(session -> {
                             SessionCookies.set(exchange.getResponse(), session);
                             return audited(in.operator().id(), method, exchange)
-                                    .then(endWebSession(exchange))
                                     .then(Mono.fromRunnable(() -> {
                                         exchange.getResponse().setStatusCode(HttpStatus.FOUND);
                                         exchange.getResponse().getHeaders().setLocation(URI.create(auth.link("/")));
@@ -132,7 +135,6 @@ public final class OidcLogin {
                     }
                     boolean closed = outcome instanceof OperatorLogin.Outcome.SignupClosed;
                     return auditFailure(method, closed ? "signup_closed" : "operator_disabled", exchange)
-                            .then(endWebSession(exchange))
                             .then(OidcErrorPage.write(exchange.getResponse(), HttpStatus.FORBIDDEN,
                                     closed ? OidcErrorPage.SIGNUP_CLOSED : OidcErrorPage.DISABLED));
                 }))
@@ -152,7 +154,6 @@ public final class OidcLogin {
     private Mono<Void> refuse(ServerWebExchange exchange, String method, String reason) {
         return throttle.failure(AttemptKind.OIDC_CALLBACK_FAILURE_PER_ADDRESS, addresses.throttleSubject(exchange))
                 .then(auditFailure(method, reason, exchange))
-                .then(endWebSession(exchange))
                 .then(OidcErrorPage.write(exchange.getResponse(), HttpStatus.UNAUTHORIZED, OidcErrorPage.FAILED));
     }
 
@@ -164,11 +165,6 @@ public final class OidcLogin {
     private Mono<Void> auditFailure(String method, String reason, ServerWebExchange exchange) {
         AuthAudit trail = audit.getIfAvailable();
         return trail == null ? Mono.empty() : trail.loginFailed(method, reason, addresses.of(exchange));
-    }
-
-    /** The WebSession only held the authorization request; whatever happened, it is done with. */
-    private static Mono<Void> endWebSession(ServerWebExchange exchange) {
-        return exchange.getSession().flatMap(WebSession::invalidate).onErrorResume(e -> Mono.empty());
     }
 
     /** The registration id from the callback's path, when it is one Parley knows; else {@code oidc}. */

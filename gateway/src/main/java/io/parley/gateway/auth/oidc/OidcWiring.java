@@ -7,6 +7,7 @@ import io.parley.gateway.auth.magiclink.OperatorLogin;
 import io.parley.gateway.auth.session.RefreshSessions;
 import io.parley.gateway.auth.throttle.ClientAddresses;
 import org.springframework.beans.factory.ObjectProvider;
+import io.parley.persistence.redis.RedisAdapters;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -36,8 +37,9 @@ public class OidcWiring {
     @Conditional(OidcClientConfigured.class)
     OidcLogin oidcLogin(OidcRegistrations registrations, OperatorLogin login, RefreshSessions sessions,
                         AuthProperties auth, AuthThrottle throttle, ClientAddresses addresses,
-                        ObjectProvider<AuthAudit> audit) {
-        return new OidcLogin(registrations, login, sessions, auth, throttle, addresses, audit);
+                        ObjectProvider<AuthAudit> audit, RedisAdapters redis) {
+        return new OidcLogin(registrations, login, sessions, auth, throttle, addresses, audit,
+                new PendingLoginRequests(redis.pendingLogins()));
     }
 
     /**

@@ -3,7 +3,11 @@ package io.parley.gateway.auth.oidc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.gateway.auth.session.SessionCookies;
+import io.parley.gateway.testing.ExtraNodes;
 import io.parley.gateway.testing.GatewayIntegrationTest;
+import io.parley.gateway.testing.TestClients;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
 import io.parley.persistence.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -41,6 +45,7 @@ import tools.jackson.databind.JsonNode;
 @TestPropertySource(properties = {
         "parley.auth.throttle.oidc-callback-failures.permits=3",
         "parley.auth.throttle.oidc-callback-failures.lockout=5m"})
+@Import(ExtraNodes.OwnEventLoops.class)
 class OidcLoginTest extends GatewayIntegrationTest {
     /** When set, the next token request to the {@code google} issuer is answered with this JSON instead. */
     private static final AtomicReference<String> CANNED_TOKEN_RESPONSE = new AtomicReference<>();
@@ -49,20 +54,42 @@ class OidcLoginTest extends GatewayIntegrationTest {
 
     @DynamicPropertySource
     static void oidcProviders(DynamicPropertyRegistry registry) {
+        oidcProperties().forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    private static Map<String, String> oidcProperties() {
+        Map<String, String> properties = new java.util.LinkedHashMap<>();
         for (String id : List.of("google", "microsoft")) {
             String registration = "spring.security.oauth2.client.registration." + id;
             String provider = "spring.security.oauth2.client.provider." + id;
-            registry.add(registration + ".client-id", () -> "parley-" + id);
-            registry.add(registration + ".client-secret", () -> "test-secret-" + id);
-            registry.add(provider + ".issuer-uri", () -> PROVIDER.issuerUrl(id).toString());
+            properties.put(registration + ".client-id", "parley-" + id);
+            properties.put(registration + ".client-secret", "test-secret-" + id);
+            properties.put(provider + ".issuer-uri", PROVIDER.issuerUrl(id).toString());
         }
         // application.yml names Microsoft's real endpoints; here they are the mock's
-        registry.add("spring.security.oauth2.client.provider.microsoft.authorization-uri",
-                () -> PROVIDER.authorizationEndpointUrl("microsoft").toString());
-        registry.add("spring.security.oauth2.client.provider.microsoft.token-uri",
-                () -> PROVIDER.tokenEndpointUrl("microsoft").toString());
-        registry.add("spring.security.oauth2.client.provider.microsoft.jwk-set-uri",
-                () -> PROVIDER.jwksUrl("microsoft").toString());
+        properties.put("spring.security.oauth2.client.provider.microsoft.authorization-uri",
+                PROVIDER.authorizationEndpointUrl("microsoft").toString());
+        properties.put("spring.security.oauth2.client.provider.microsoft.token-uri",
+                PROVIDER.tokenEndpointUrl("microsoft").toString());
+        properties.put("spring.security.oauth2.client.provider.microsoft.jwk-set-uri",
+                PROVIDER.jwksUrl("microsoft").toString());
+        return properties;
+    }
+
+    @Test
+    void theProvidersAnswerMayLandOnAnotherNodeOfTheSameBrowser() {
+        ConfigurableApplicationContext otherNode = ExtraNodes.start(oidcProperties());
+        try {
+            OidcBrowser onFirst = browser();
+            String callback = authorize(onFirst, startLogin(onFirst, "google"));
+            OidcBrowser onSecond = new OidcBrowser(TestClients.https(CERTIFICATE, ExtraNodes.httpsPort(otherNode)),
+                    "198.18.200.1");
+            onSecond.cookies().putAll(onFirst.cookies());
+            PROVIDER.enqueueCallback(google(unique("google-sub"), unique("node") + "@example.test"));
+            loggedIn(onSecond, onSecond.gateway(callback));
+        } finally {
+            otherNode.close();
+        }
     }
 
     @AfterAll
