@@ -15,6 +15,7 @@ import io.parley.core.protocol.FrameCodec;
 import io.parley.core.protocol.LiveSignal;
 import io.parley.core.protocol.ServerFrame;
 import io.parley.gateway.config.WebSocketProperties;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +37,7 @@ import reactor.core.publisher.Sinks;
 final class VisitorConnection {
     private static final Logger LOG = LoggerFactory.getLogger(VisitorConnection.class);
     private static final long MINUTE_NANOS = 60_000_000_000L;
+    private static final Duration SESSION_START_TIMEOUT = Duration.ofSeconds(10);
     /** Refused messages a minute past which the client is told to stay away (4429) rather than retry at once. */
     private static final int RATE_LIMITED_BEFORE_CLOSE = 10;
     /** Frames other than messages (ping, typing, cancel, handoff) a connection may send per window. */
@@ -189,6 +191,8 @@ final class VisitorConnection {
         helloTimer.dispose();
         LOG.debug("hello on {}", socket.getId());
         return engine.startVisitor(key, hello, clientAddress)
+                // A database that does not answer must not leave the client waiting for ever: it reconnects.
+                .timeout(SESSION_START_TIMEOUT)
                 .doOnNext(started -> {
                     LOG.debug("welcome for {} on {}", started.session().visitorId(), socket.getId());
                     session = started.session();

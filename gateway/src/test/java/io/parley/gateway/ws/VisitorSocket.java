@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * (without one) would connect. Built on the JDK's WebSocket client, which sends no Origin of its own.
  */
 final class VisitorSocket implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(10);
+    static final Duration WAIT = Duration.ofSeconds(20);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final LinkedBlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
