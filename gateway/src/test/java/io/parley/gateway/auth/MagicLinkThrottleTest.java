@@ -13,7 +13,9 @@ import org.springframework.test.context.TestPropertySource;
 /** Magic-link endpoints under attack: clients told apart by X-Forwarded-For from the trusted loopback proxy. */
 @TestPropertySource(properties = {
         "parley.auth.throttle.magic-link-redeem-failures.permits=3",
-        "parley.auth.throttle.magic-link-redeem-failures.lockout=2s"})
+        "parley.auth.throttle.magic-link-redeem-failures.lockout=2s",
+        "parley.auth.throttle.magic-link-requests.per-address=5",
+        "parley.auth.throttle.global.permits=30"})
 class MagicLinkThrottleTest extends GatewayIntegrationTest {
     private AuthClient client;
 
@@ -48,6 +50,27 @@ class MagicLinkThrottleTest extends GatewayIntegrationTest {
         assertThat(Long.parseLong(last.header("Retry-After"))).isPositive();
         assertThat(last.json().get("error").asString()).isEqualTo("too_many_attempts");
         assertThat(AuthClient.linksTo(email)).hasSizeLessThanOrEqualTo(5);
+    }
+
+    @Test
+    void oneClientsRefusedRequestsDoNotUseUpTheGlobalCeiling() {
+        String flooder = "198.51.100.250";
+        for (int i = 0; i < 40; i++) {
+            requestLinkFrom(flooder, AuthClient.uniqueEmail("flood"));
+        }
+        assertThat(requestLinkFrom(flooder, AuthClient.uniqueEmail("flood")).status()).isEqualTo(429);
+        assertThat(requestLinkFrom("192.0.2.250", AuthClient.uniqueEmail("bystander")).status()).isEqualTo(202);
+    }
+
+    @Test
+    void aliasesOfOneMailboxShareItsLimit() {
+        String mailbox = AuthClient.uniqueEmail("ann");
+        String local = mailbox.substring(0, mailbox.indexOf('@'));
+        String domain = mailbox.substring(mailbox.indexOf('@'));
+        for (int i = 0; i < 5; i++) {
+            assertThat(requestLinkFrom("198.51.101." + (i + 1), local + "+" + i + domain).status()).isEqualTo(202);
+        }
+        assertThat(requestLinkFrom("198.51.101.99", local + "+other" + domain).status()).isEqualTo(429);
     }
 
     @Test

@@ -21,4 +21,14 @@ public final class EmailAddresses {
         return trimmed.length() <= 254 && SHAPE.matcher(trimmed).matches() && !trimmed.endsWith(".")
                 ? Optional.of(trimmed) : Optional.empty();
     }
+
+    /**
+     * The mailbox a normalised address reaches, for counting: {@code ann+1@x.test} and
+     * {@code ann+2@x.test} land in one inbox, so they share one limit.
+     */
+    public static String mailbox(String normalised) {
+        int at = normalised.lastIndexOf('@');
+        int plus = normalised.indexOf('+');
+        return plus > 0 && plus < at ? normalised.substring(0, plus) + normalised.substring(at) : normalised;
+    }
 }

@@ -93,12 +93,14 @@ public class MagicLinkController {
         if (email.isEmpty()) {
             return Mono.just(failure(HttpStatus.BAD_REQUEST, "invalid_email", "Give an e-mail address."));
         }
-        // Each limit counts the request; the first that refuses answers, before anything is sent.
+        // The first limit that refuses answers, before anything is sent; the ones after it count nothing.
+        // Global last: requests one client's own limits refuse must not use up everyone's ceiling.
         return Flux.concat(
-                        Mono.defer(() -> throttle.attempt(AttemptKind.GLOBAL, "all")),
                         Mono.defer(() -> throttle.attempt(AttemptKind.MAGIC_LINK_REQUEST_PER_ADDRESS,
                                 addresses.throttleSubject(exchange))),
-                        Mono.defer(() -> throttle.attempt(AttemptKind.MAGIC_LINK_REQUEST_PER_EMAIL, email.get())))
+                        Mono.defer(() -> throttle.attempt(AttemptKind.MAGIC_LINK_REQUEST_PER_EMAIL,
+                                EmailAddresses.mailbox(email.get()))),
+                        Mono.defer(() -> throttle.attempt(AttemptKind.GLOBAL, "all")))
                 .filter(verdict -> !verdict.allowed())
                 .next()
                 .<ResponseEntity<?>>map(ThrottleResponses::entity)
@@ -190,17 +192,18 @@ public class MagicLinkController {
                                         .thenReturn(outcome)
                                 : Mono.just(outcome))
                         : Mono.just(new Throttled(verdict)))
-                .flatMap(outcome -> audited(outcome, addresses.of(exchange)).thenReturn(outcome));
+                // A throttled try is counted by the metrics; the lockout that caused it was audited once.
+                .flatMap(outcome -> outcome instanceof Throttled
+                        ? Mono.just(outcome)
+                        : audited(outcome, addresses.of(exchange)).thenReturn(outcome));
     }
 
     private Mono<Void> audited(Outcome outcome, String address) {
         if (outcome instanceof Redeemed redeemed) {
             return audit.loginSucceeded(redeemed.operator(), "magic_link", address);
         }
-        if (outcome instanceof Refused refused) {
-            return audit.loginFailed("magic_link", refused.error(), address);
-        }
-        return audit.loginFailed("magic_link", "throttled", address);
+        Refused refused = (Refused) outcome;
+        return audit.loginFailed("magic_link", refused.error(), address);
     }
 
     private Mono<Outcome> redeem(@Nullable String token) {
