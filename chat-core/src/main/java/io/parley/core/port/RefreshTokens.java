@@ -21,6 +21,12 @@ public interface RefreshTokens {
 
     Mono<Void> revokeFamily(String familyId);
 
+    /** Revokes the family the token belongs to, whether the token was used or not; nothing for an unknown one. */
+    Mono<Void> revokeFamilyOf(byte[] tokenHash);
+
+    /** Whether the session family has ended (logout, reuse); an unknown family counts as ended. */
+    Mono<Boolean> isRevoked(String familyId);
+
     sealed interface Use {
         record Valid(String familyId, OperatorId operator, long sessionVersion) implements Use {
         }

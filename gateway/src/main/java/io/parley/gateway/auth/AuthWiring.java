@@ -14,6 +14,7 @@ import io.parley.gateway.auth.session.RefreshSessions;
 import io.parley.gateway.auth.session.SigningKeys;
 import io.parley.persistence.postgres.PostgresAdapters;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mail.javamail.JavaMailSender;
 
@@ -52,8 +53,14 @@ public class AuthWiring {
     }
 
     @Bean
-    SigningKeys signingKeys(AuthProperties auth) {
-        return SigningKeys.load(auth.signingKeysFile());
+    SigningKeys signingKeys(AuthProperties auth, Environment environment) {
+        SigningKeys keys = SigningKeys.load(auth.signingKeysFile());
+        boolean production = environment.matchesProfiles("prod");
+        if (production && keys.verificationKeys().getKeys().stream().anyMatch(key -> key.getKeyID().startsWith("dev-"))) {
+            throw new IllegalStateException("refusing to start: " + auth.signingKeysFile() + " holds development "
+                    + "signing keys (kid dev-…, made by scripts/dev-secrets); inject production keys");
+        }
+        return keys;
     }
 
     @Bean

@@ -105,4 +105,20 @@ class SessionTest extends GatewayIntegrationTest {
         assertThat(client.me(client.signUp(email).get("accessToken").asString()).status())
                 .as("a new login works").isEqualTo(200);
     }
+
+    @Test
+    void anIdleConsoleWhoseAccessCookieExpiredCanStillLogOutWithItsRefreshCookie() {
+        JsonNode session = client.signUp(AuthClient.uniqueEmail("idle"));
+        String refreshCookie = "__Host-parley-refresh=" + session.get("refreshToken").asString();
+        String csrfToken = client.get("/api/v1/auth/csrf", h -> { }).json().get("token").asString();
+
+        AuthClient.Reply loggedOut = client.post("/api/v1/auth/logout", null, "", h -> h
+                .set(HttpHeaderNames.COOKIE, refreshCookie + "; __Host-XSRF-TOKEN=" + csrfToken)
+                .set("X-XSRF-TOKEN", csrfToken));
+        assertThat(loggedOut.status()).isEqualTo(204);
+        assertThat(loggedOut.cookies()).containsEntry("__Host-parley-refresh", "");
+        assertThat(client.postJson("/api/v1/auth/refresh",
+                "{\"refreshToken\":\"" + session.get("refreshToken").asString() + "\"}").status())
+                .as("the refresh token no longer works").isEqualTo(401);
+    }
 }

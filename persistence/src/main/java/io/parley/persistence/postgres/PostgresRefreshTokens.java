@@ -73,6 +73,26 @@ final class PostgresRefreshTokens implements RefreshTokens {
                 .then();
     }
 
+    @Override
+    public Mono<Void> revokeFamilyOf(byte[] tokenHash) {
+        return db.sql("""
+                        UPDATE refresh_token_families f SET revoked_at = :now
+                          FROM refresh_tokens t
+                         WHERE t.token_hash = :hash AND f.family_id = t.family_id AND f.revoked_at IS NULL""")
+                .bind("now", Sql.storable(clock.now()))
+                .bind("hash", tokenHash)
+                .then();
+    }
+
+    @Override
+    public Mono<Boolean> isRevoked(String familyId) {
+        return db.sql("SELECT revoked_at IS NOT NULL AS revoked FROM refresh_token_families WHERE family_id = :familyId")
+                .bind("familyId", familyId)
+                .map(row -> Sql.bool(row, "revoked"))
+                .one()
+                .defaultIfEmpty(true);
+    }
+
     /** The one statement that may answer Valid: it sets used_at only where it is still null. */
     private Mono<Use> markUsed(byte[] tokenHash, Instant now) {
         return db.sql("""

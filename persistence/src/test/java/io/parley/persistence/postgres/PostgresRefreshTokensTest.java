@@ -87,6 +87,24 @@ class PostgresRefreshTokensTest {
     }
 
     @Test
+    void revokingByAnyTokenOfTheFamilyEndsTheSession() {
+        String family = newFamily();
+        byte[] used = newHash();
+        byte[] current = newHash();
+        Instant now = Instant.now();
+        store(used, family, 0, now.plus(Duration.ofDays(30)));
+        StepVerifier.create(tokens.isRevoked(family)).expectNext(false).expectComplete().verify(TIMEOUT);
+
+        StepVerifier.create(tokens.revokeFamilyOf(used)).expectComplete().verify(TIMEOUT);
+
+        StepVerifier.create(tokens.isRevoked(family)).expectNext(true).expectComplete().verify(TIMEOUT);
+        store(current, family, 0, now.plus(Duration.ofDays(30)));
+        StepVerifier.create(tokens.use(current, now)).expectNext(new Use.Invalid()).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(tokens.isRevoked("rf_unknown_" + newFamily())).expectNext(true).expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
     void aFamilyOfAnotherOperatorTakesNoToken() {
         String family = newFamily();
         Operator other = Objects.requireNonNull(PostgresOperatorsTest.newOperator(adapters.operators()).block(TIMEOUT));

@@ -78,6 +78,13 @@ public final class RefreshSessions {
         return refreshTokens.revokeFamily(sessionId);
     }
 
+    /** Ends the session a refresh token belongs to, used or not; nothing for a token that is not one. */
+    public Mono<Void> endByRefreshToken(String refreshToken) {
+        return OpaqueTokens.wellFormed(refreshToken)
+                ? refreshTokens.revokeFamilyOf(OpaqueTokens.hash(refreshToken))
+                : Mono.empty();
+    }
+
     /** Ends every session of the operator, access tokens included (their session version is now old). */
     public Mono<Long> endAll(OperatorId operator) {
         return operators.endAllSessions(operator);

@@ -83,13 +83,22 @@ public class SessionController {
                 }));
     }
 
-    /** Ends this session (its refresh-token family); {@code all=true} ends every session of the operator. */
+    /**
+     * Ends this session (its refresh-token family); {@code all=true} ends every session of the
+     * operator. Without a valid access token, the refresh token (body or cookie) names the session.
+     */
     @PostMapping("/api/v1/auth/logout")
     public Mono<ResponseEntity<Void>> logout(@RequestParam(name = "all", defaultValue = "false") boolean all,
+                                             @RequestBody(required = false) @Nullable RefreshRequest body,
                                              ServerWebExchange exchange) {
+        String refreshToken = body != null && body.refreshToken() != null
+                ? body.refreshToken() : SessionCookies.read(exchange.getRequest(), SessionCookies.REFRESH);
+        Mono<Void> byRefreshToken = refreshToken == null ? Mono.empty() : sessions.endByRefreshToken(refreshToken);
         return current().flatMap(auth -> sessions.end(auth.sessionId())
                         .then(all ? sessions.endAll(auth.operator()).then() : Mono.empty())
-                        .then(audit.loggedOut(auth.operator(), all, addresses.of(exchange))))
+                        .then(audit.loggedOut(auth.operator(), all, addresses.of(exchange)))
+                        .thenReturn(true))
+                .switchIfEmpty(byRefreshToken.thenReturn(true))
                 .then(Mono.fromSupplier(() -> {
                     SessionCookies.clear(exchange.getResponse());
                     return ResponseEntity.noContent().cacheControl(CacheControl.noStore()).<Void>build();

@@ -8,6 +8,7 @@ import io.parley.core.model.Workspace;
 import io.parley.core.port.AuthThrottle;
 import io.parley.core.port.Clock;
 import io.parley.core.port.Operators;
+import io.parley.core.port.RefreshTokens;
 import io.parley.core.port.Workspaces;
 import io.parley.core.protocol.CloseCodes;
 import io.parley.gateway.auth.session.AccessTokens;
@@ -33,15 +34,18 @@ final class AgentSessions {
     static final String DISABLED = "operator disabled";
     static final String NOT_A_MEMBER = "no longer a member of this workspace";
     static final String ROLE_CHANGED = "role changed; reconnect";
+    static final String LOGGED_OUT = "session logged out; log in again";
 
     private final AccessTokens accessTokens;
+    private final RefreshTokens refreshTokens;
     private final Operators operators;
     private final Workspaces workspaces;
     private final AuthThrottle throttle;
     private final Clock clock;
 
     AgentSessions(AccessTokens accessTokens, Operators operators, Workspaces workspaces, AuthThrottle throttle,
-                  Clock clock) {
+                  Clock clock, RefreshTokens refreshTokens) {
+        this.refreshTokens = refreshTokens;
         this.accessTokens = accessTokens;
         this.operators = operators;
         this.workspaces = workspaces;
@@ -51,7 +55,7 @@ final class AgentSessions {
 
     /** A started session: the operator as of the hello, the workspace chosen, and the token's limits. */
     record AgentSession(Operator operator, Membership membership, Workspace workspace, long sessionVersion,
-                        Instant expiresAt) {
+                        Instant expiresAt, String sessionId) {
     }
 
     sealed interface Outcome {
@@ -106,7 +110,7 @@ final class AgentSessions {
                             .flatMap(memberships -> choose(hello, memberships)
                                     .map(membership -> workspaces.find(membership.workspaceId())
                                             .map(workspace -> (Outcome) new Outcome.Started(new AgentSession(operator,
-                                                    membership, workspace, token.sessionVersion(), expiresAt)))
+                                                    membership, workspace, token.sessionVersion(), expiresAt, token.sessionId())))
                                             .switchIfEmpty(refused(CloseCodes.FORBIDDEN, "no such workspace")))
                                     .orElseGet(() -> refused(CloseCodes.FORBIDDEN, memberships.isEmpty()
                                             ? "not a member of any workspace"
@@ -141,12 +145,15 @@ final class AgentSessions {
                     if (problem != null) {
                         return Mono.just(Optional.of(problem));
                     }
-                    return workspaces.membershipsOf(session.operator().id())
+                    Mono<Optional<String>> membership = workspaces.membershipsOf(session.operator().id())
                             .filter(m -> m.workspaceId().equals(session.workspace().id()))
                             .next()
                             .map(m -> m.role() == session.membership().role()
                                     ? Optional.<String>empty() : Optional.of(ROLE_CHANGED))
                             .defaultIfEmpty(Optional.of(NOT_A_MEMBER));
+                    return refreshTokens.isRevoked(session.sessionId()).flatMap(revoked -> revoked
+                            ? Mono.just(Optional.of(LOGGED_OUT))
+                            : membership);
                 });
     }
 

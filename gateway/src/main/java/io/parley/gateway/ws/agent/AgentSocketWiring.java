@@ -3,6 +3,7 @@ package io.parley.gateway.ws.agent;
 import io.parley.core.port.AuthThrottle;
 import io.parley.core.port.Clock;
 import io.parley.core.port.Operators;
+import io.parley.core.port.RefreshTokens;
 import io.parley.core.port.Workspaces;
 import io.parley.core.protocol.FrameCodec;
 import io.parley.gateway.auth.AuthProperties;
@@ -19,8 +20,8 @@ public class AgentSocketWiring {
 
     @Bean
     AgentSessions agentSessions(AccessTokens accessTokens, Operators operators, Workspaces workspaces,
-                                AuthThrottle authThrottle, Clock clock) {
-        return new AgentSessions(accessTokens, operators, workspaces, authThrottle, clock);
+                                AuthThrottle authThrottle, Clock clock, RefreshTokens refreshTokens) {
+        return new AgentSessions(accessTokens, operators, workspaces, authThrottle, clock, refreshTokens);
     }
 
     @Bean

@@ -48,8 +48,48 @@ class AgentSessionsTest {
     private final AtomicInteger failures = new AtomicInteger();
     private final AccessTokens tokens = new AccessTokens(new SigningKeys(new JWKSet(key())), "https://console.test",
             Duration.ofMinutes(15), now::get);
+    private final java.util.Set<String> revokedSessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AgentSessions sessions = new AgentSessions(tokens, new FakeOperators(), new FakeWorkspaces(),
-            new CountingThrottle(), now::get);
+            new CountingThrottle(), now::get, new FakeRefreshTokens());
+
+    /** Only what the agent socket asks: whether a session family has ended. */
+    private final class FakeRefreshTokens implements io.parley.core.port.RefreshTokens {
+        @Override
+        public reactor.core.publisher.Mono<Void> store(byte[] tokenHash, String familyId, OperatorId operator,
+                                                       long sessionVersion, Instant expiresAt) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public reactor.core.publisher.Mono<Use> use(byte[] tokenHash, Instant now) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public reactor.core.publisher.Mono<Void> revokeFamily(String familyId) {
+            revokedSessions.add(familyId);
+            return reactor.core.publisher.Mono.empty();
+        }
+
+        @Override
+        public reactor.core.publisher.Mono<Void> revokeFamilyOf(byte[] tokenHash) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public reactor.core.publisher.Mono<Boolean> isRevoked(String familyId) {
+            return reactor.core.publisher.Mono.just(revokedSessions.contains(familyId));
+        }
+    }
+
+    @Test
+    void aSessionLoggedOutElsewhereEndsAtTheNextCheck() {
+        Outcome outcome = start(tokens.issue(operator.get(), "rf_logout").token());
+        AgentSession session = ((Outcome.Started) outcome).session();
+        assertThat(sessions.recheck(session).block(WAIT)).isEmpty();
+        new FakeRefreshTokens().revokeFamily("rf_logout").block(WAIT);
+        assertThat(sessions.recheck(session).block(WAIT)).contains(AgentSessions.LOGGED_OUT);
+    }
 
     @Test
     void aGoodTokenStartsASessionUntilItsExpiry() {

@@ -23,6 +23,7 @@ import io.parley.core.port.Operators;
 import io.parley.core.port.Workspaces;
 import io.parley.gateway.auth.AuthProperties;
 import io.parley.gateway.auth.session.AccessTokens;
+import io.parley.gateway.auth.session.OpaqueTokens;
 import io.parley.gateway.auth.session.SigningKeys;
 import io.parley.gateway.testing.GatewayIntegrationTest;
 import io.parley.gateway.testing.TestBackends;
@@ -63,6 +64,8 @@ class AgentSocketTest extends GatewayIntegrationTest {
     @Autowired
     AccessTokens accessTokens;
     @Autowired
+    io.parley.core.port.RefreshTokens refreshTokens;
+    @Autowired
     SigningKeys signingKeys;
     @Autowired
     AuthProperties auth;
@@ -76,7 +79,30 @@ class AgentSocketTest extends GatewayIntegrationTest {
         Operator operator = operators.findOrCreate(new Identity(Identity.MAGIC_LINK_ISSUER, email), email, who)
                 .block(TIMEOUT);
         Workspace workspace = workspaces.createOwnedBy(who + "'s workspace", operator.id()).block(TIMEOUT);
-        return new Agent(operator, workspace, accessTokens.issue(operator, "rf_test-" + UUID.randomUUID()).token());
+        return new Agent(operator, workspace, accessTokens.issue(operator, liveSession(operator)).token());
+    }
+
+    /** A session family that exists and is not revoked, as a login would leave it. */
+    private String liveSession(Operator operator) {
+        String family = "rf_test-" + UUID.randomUUID();
+        byte[] hash = OpaqueTokens.hash(OpaqueTokens.generate());
+        refreshTokens.store(hash, family, operator.id(), operator.sessionVersion(),
+                Instant.now().plus(Duration.ofDays(1))).block(TIMEOUT);
+        return family;
+    }
+
+    @Test
+    void aPlainLogoutClosesTheSocketWithinTheCheckInterval() {
+        Agent agent = newOwner("plain-logout");
+        try (AgentSocket socket = welcomed(agent)) {
+            int status = https().headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + agent.token()))
+                    .post().uri("/api/v1/auth/logout")
+                    .response().block(TIMEOUT).status().code();
+            assertThat(status).isEqualTo(204);
+            AgentSocket.Closed closed = socket.closeStatus(REVOKED_WITHIN);
+            assertThat(closed.code()).isEqualTo(4401);
+            assertThat(closed.reason()).contains("logged out");
+        }
     }
 
     private AgentSocket welcomed(Agent agent) {
@@ -129,7 +155,7 @@ class AgentSocketTest extends GatewayIntegrationTest {
         workspaces.grant(agent.operator().id(), other.workspace().id(), Role.VIEWER).block(TIMEOUT);
         // the grant ended the operator's sessions: a token issued after it
         Operator now = operators.find(agent.operator().id()).block(TIMEOUT);
-        String token = accessTokens.issue(now, "rf_test-" + UUID.randomUUID()).token();
+        String token = accessTokens.issue(now, liveSession(now)).token();
 
         try (AgentSocket socket = AgentSocket.open(CERTIFICATE, httpsPort)) {
             socket.hello(token);
@@ -254,7 +280,7 @@ class AgentSocketTest extends GatewayIntegrationTest {
     void aTokenThatExpiresWhileConnectedClosesTheSocket() {
         Agent agent = newOwner("expiring");
         AccessTokens shortLived = new AccessTokens(signingKeys, auth.issuer(), Duration.ofSeconds(2), Clock.system());
-        String token = shortLived.issue(agent.operator(), "rf_test-" + UUID.randomUUID()).token();
+        String token = shortLived.issue(agent.operator(), liveSession(agent.operator())).token();
         try (AgentSocket socket = AgentSocket.open(CERTIFICATE, httpsPort)) {
             assertThat(socket.hello(token).next().get("type").asString()).isEqualTo("welcome");
             AgentSocket.Closed closed = socket.closeStatus(REVOKED_WITHIN);
