@@ -27,6 +27,10 @@ public final class AuthAudit {
         return record(AuditEvent.Kind.LOGIN_SUCCEEDED, operator, address, Map.of("method", method));
     }
 
+    public Mono<Void> signedUp(OperatorId operator, String method, @Nullable String address) {
+        return record(AuditEvent.Kind.SIGNED_UP, operator, address, Map.of("method", method));
+    }
+
     public Mono<Void> loginFailed(String method, String reason, @Nullable String address) {
         return record(AuditEvent.Kind.LOGIN_FAILED, null, address, Map.of("method", method, "reason", reason));
     }

@@ -82,7 +82,8 @@ final class VisitorHandshake implements WebHandler {
                 return HandshakeErrors.refuse(exchange.getResponse(), HttpStatus.TOO_MANY_REQUESTS,
                         "too_many_connections", "too many new connections; retry after " + seconds + " s");
             }
-            return webSocketService.handleRequest(exchange, connections.handlerFor(key, address));
+            return ChannelLoop.upgradeOnChannelLoop(exchange,
+                    Mono.defer(() -> webSocketService.handleRequest(exchange, connections.handlerFor(key, address))));
         });
     }
 

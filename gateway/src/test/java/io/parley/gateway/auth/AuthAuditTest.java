@@ -40,7 +40,7 @@ class AuthAuditTest extends GatewayIntegrationTest {
                 "Bearer " + session.get("accessToken").asString())).status()).isEqualTo(204);
 
         await().atMost(AuthClient.TIMEOUT).untilAsserted(() -> {
-            assertThat(kindsFor(operatorId)).contains("login.succeeded", "logged.out");
+            assertThat(kindsFor(operatorId)).containsSubsequence("signed.up", "login.succeeded", "logged.out");
             assertThat(failuresFrom(address)).contains("login.failed");
         });
         assertThat(detailsOf(operatorId, "login.succeeded")).contains("\"method\":\"magic_link\"")

@@ -167,7 +167,7 @@ public class MagicLinkController {
     private sealed interface Outcome {
     }
 
-    private record Redeemed(RefreshSessions.Session session, OperatorId operator) implements Outcome {
+    private record Redeemed(RefreshSessions.Session session, OperatorId operator, boolean signedUp) implements Outcome {
     }
 
     private record Refused(HttpStatus status, String error, String message) implements Outcome {
@@ -200,7 +200,8 @@ public class MagicLinkController {
 
     private Mono<Void> audited(Outcome outcome, String address) {
         if (outcome instanceof Redeemed redeemed) {
-            return audit.loginSucceeded(redeemed.operator(), "magic_link", address);
+            return (redeemed.signedUp() ? audit.signedUp(redeemed.operator(), "magic_link", address) : Mono.<Void>empty())
+                    .then(audit.loginSucceeded(redeemed.operator(), "magic_link", address));
         }
         Refused refused = (Refused) outcome;
         return audit.loginFailed("magic_link", refused.error(), address);
@@ -215,7 +216,7 @@ public class MagicLinkController {
                 .flatMap(outcome -> {
                     if (outcome instanceof OperatorLogin.Outcome.LoggedIn in) {
                         return sessions.start(in.operator())
-                                .<Outcome>map(session -> new Redeemed(session, in.operator().id()));
+                                .<Outcome>map(session -> new Redeemed(session, in.operator().id(), in.signedUp()));
                     }
                     return Mono.<Outcome>just(outcome instanceof OperatorLogin.Outcome.SignupClosed
                             ? SIGNUP_CLOSED

@@ -24,7 +24,8 @@ public final class OperatorLogin {
     }
 
     public sealed interface Outcome {
-        record LoggedIn(Operator operator) implements Outcome {
+        /** {@code signedUp}: this login created the operator's account and workspace. */
+        record LoggedIn(Operator operator, boolean signedUp) implements Outcome {
         }
 
         /** Unknown address while sign-up is invite-only: nothing was created. */
@@ -50,7 +51,7 @@ public final class OperatorLogin {
      */
     public Mono<Outcome> login(Identity identity, @Nullable String email, String displayName) {
         return operators.findByIdentity(identity)
-                .map(operator -> operator.disabled() ? (Outcome) new Outcome.Disabled() : new Outcome.LoggedIn(operator))
+                .map(operator -> operator.disabled() ? (Outcome) new Outcome.Disabled() : new Outcome.LoggedIn(operator, false))
                 .switchIfEmpty(Mono.defer(() -> signup == AuthProperties.Signup.OPEN
                         ? signUp(identity, email, displayName)
                         : Mono.just(new Outcome.SignupClosed())));
@@ -63,9 +64,10 @@ public final class OperatorLogin {
                 // finds no membership and creates the workspace (a near-simultaneous race may make two).
                 .flatMap(operator -> workspaces.membershipsOf(operator.id()).hasElements()
                         .flatMap(hasWorkspace -> hasWorkspace
-                                ? Mono.just(operator)
-                                : workspaces.createOwnedBy(workspaceName, operator.id()).thenReturn(operator)))
-                .map(Outcome.LoggedIn::new);
+                                ? Mono.just(new Outcome.LoggedIn(operator, false))
+                                : workspaces.createOwnedBy(workspaceName, operator.id())
+                                        .thenReturn(new Outcome.LoggedIn(operator, true))))
+                .map(Outcome.class::cast);
     }
 
     private static String displayNameOf(String email) {

@@ -124,7 +124,7 @@ public final class OidcLogin {
                     if (outcome instanceof OperatorLogin.Outcome.LoggedIn in) {
                         return sessions.start(in.operator()).flatMap(session -> {
                             SessionCookies.set(exchange.getResponse(), session);
-                            return audited(in.operator().id(), method, exchange)
+                            return audited(in.operator().id(), in.signedUp(), method, exchange)
                                     .then(Mono.fromRunnable(() -> {
                                         exchange.getResponse().setStatusCode(HttpStatus.FOUND);
                                         exchange.getResponse().getHeaders().setLocation(URI.create(auth.link("/")));
@@ -157,9 +157,14 @@ public final class OidcLogin {
                 .then(OidcErrorPage.write(exchange.getResponse(), HttpStatus.UNAUTHORIZED, OidcErrorPage.FAILED));
     }
 
-    private Mono<Void> audited(OperatorId operator, String method, ServerWebExchange exchange) {
+    private Mono<Void> audited(OperatorId operator, boolean signedUp, String method, ServerWebExchange exchange) {
         AuthAudit trail = audit.getIfAvailable();
-        return trail == null ? Mono.empty() : trail.loginSucceeded(operator, method, addresses.of(exchange));
+        if (trail == null) {
+            return Mono.empty();
+        }
+        String address = addresses.of(exchange);
+        return (signedUp ? trail.signedUp(operator, method, address) : Mono.<Void>empty())
+                .then(trail.loginSucceeded(operator, method, address));
     }
 
     private Mono<Void> auditFailure(String method, String reason, ServerWebExchange exchange) {

@@ -1,6 +1,7 @@
 package io.parley.gateway.ws.agent;
 
 import io.parley.gateway.auth.throttle.ClientAddresses;
+import io.parley.gateway.ws.ChannelLoop;
 import io.parley.gateway.ws.HandshakeErrors;
 import io.parley.gateway.ws.Origins;
 import java.util.Set;
@@ -44,7 +45,7 @@ public final class AgentHandshake implements WebHandler {
             return HandshakeErrors.refuse(exchange.getResponse(), HttpStatus.FORBIDDEN, "origin_not_allowed",
                     "/ws/agent accepts only the console's origin");
         }
-        return webSocketService.handleRequest(exchange,
-                connections.handlerFor(clientAddresses.throttleSubject(exchange)));
+        return ChannelLoop.upgradeOnChannelLoop(exchange, Mono.defer(() -> webSocketService.handleRequest(exchange,
+                connections.handlerFor(clientAddresses.throttleSubject(exchange)))));
     }
 }
