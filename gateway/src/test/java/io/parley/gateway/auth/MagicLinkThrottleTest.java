@@ -3,11 +3,16 @@ package io.parley.gateway.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.parley.gateway.testing.ExtraNodes;
 import io.parley.gateway.testing.GatewayIntegrationTest;
+import io.parley.gateway.testing.TestClients;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
 
 /** Magic-link endpoints under attack: clients told apart by X-Forwarded-For from the trusted loopback proxy. */
@@ -16,6 +21,7 @@ import org.springframework.test.context.TestPropertySource;
         "parley.auth.throttle.magic-link-redeem-failures.lockout=2s",
         "parley.auth.throttle.magic-link-requests.per-address=5",
         "parley.auth.throttle.global.permits=200"})
+@Import(ExtraNodes.OwnEventLoops.class)
 class MagicLinkThrottleTest extends GatewayIntegrationTest {
     private AuthClient client;
 
@@ -94,6 +100,27 @@ class MagicLinkThrottleTest extends GatewayIntegrationTest {
         AuthClient.Reply lockedAgain = redeemFrom(address, randomToken());
         assertThat(lockedAgain.status()).isEqualTo(429);
         assertThat(Long.parseLong(lockedAgain.header("Retry-After"))).isGreaterThan(first);
+    }
+
+    @Test
+    void guessingSplitAcrossTwoGatewayNodesIsLimitedInTotal() {
+        ConfigurableApplicationContext otherNode = ExtraNodes.start(Map.of(
+                "parley.auth.throttle.magic-link-redeem-failures.permits", "3",
+                "parley.auth.throttle.magic-link-redeem-failures.lockout", "2s"));
+        try {
+            AuthClient onOther = new AuthClient(TestClients.https(CERTIFICATE, ExtraNodes.httpsPort(otherNode)));
+            String address = "203.0.113.250";
+            assertThat(redeemFrom(address, randomToken()).status()).isEqualTo(400);
+            assertThat(onOther.post("/api/v1/auth/magic-links/redeem", "application/json",
+                    "{\"token\":\"" + randomToken() + "\"}", h -> h.set("X-Forwarded-For", address)).status())
+                    .isEqualTo(400);
+            assertThat(redeemFrom(address, randomToken()).status()).isEqualTo(400);
+            assertThat(onOther.post("/api/v1/auth/magic-links/redeem", "application/json",
+                    "{\"token\":\"" + randomToken() + "\"}", h -> h.set("X-Forwarded-For", address)).status())
+                    .as("the fourth try, on the other node").isEqualTo(429);
+        } finally {
+            otherNode.close();
+        }
     }
 
     private static String randomToken() {
