@@ -1,6 +1,5 @@
 package io.parley.gateway.ws;
 
-import io.netty.handler.codec.TooLongFrameException;
 import io.parley.core.engine.ConversationEngine;
 import io.parley.core.engine.Outbox;
 import io.parley.core.engine.SessionRefusedException;
@@ -17,16 +16,12 @@ import io.parley.core.protocol.ServerFrame;
 import io.parley.gateway.config.WebSocketProperties;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.reactive.socket.CloseStatus;
-import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -51,14 +46,11 @@ final class VisitorConnection {
     private final FrameCodec codec;
     private final WebSocketProperties limits;
     private final Outbox outbox;
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final Sinks.Empty<Void> closed = Sinks.empty();
-    private final Disposable.Swap helloTimer = Disposables.swap();
     private final ArrayDeque<Long> badFrameTimes = new ArrayDeque<>();
     private final ArrayDeque<Long> rateLimitedTimes = new ArrayDeque<>();
     private final ArrayDeque<Long> controlFrameTimes = new ArrayDeque<>();
     private final Disposable.Swap following = Disposables.swap();
-    private final Heartbeats heartbeats;
+    private final SocketLifecycle lifecycle;
     private @Nullable VisitorSession session;
 
     VisitorConnection(WebSocketSession socket, WidgetKey key, String clientAddress, ConversationEngine engine,
@@ -70,63 +62,17 @@ final class VisitorConnection {
         this.codec = codec;
         this.limits = limits;
         this.outbox = new Outbox(limits.maxPendingBytes(), VisitorConnection::estimatedBytes);
-        this.heartbeats = new Heartbeats(socket, limits.heartbeat(), this::close);
+        this.lifecycle = new SocketLifecycle(socket, limits);
+        lifecycle.holdUntilClosed(following);
     }
 
     Mono<Void> run() {
-        Mono<Void> input = socket.receive()
-                .map(InboundMessage::of)
-                .doOnNext(in -> heartbeats.heard())
-                .concatMap(this::onInbound)
-                .then()
-                .onErrorResume(TooLongFrameException.class, e -> {
-                    // A message fragmented into frames under the limit, adding up to more than it.
-                    close(CloseCodes.TOO_BIG, "message larger than " + limits.maxFrameBytes() + " bytes");
-                    return closed.asMono();
-                });
-        Flux<WebSocketMessage> frames = outbox.frames().map(f -> socket.textMessage(codec.encode(f)));
-        Mono<Void> output = socket.send(Flux.merge(frames, heartbeats.pings()).takeUntilOther(closed.asMono()));
-        helloTimer.update(Mono.delay(limits.helloTimeout())
-                .subscribe(t -> close(CloseCodes.HELLO_TIMEOUT, "no hello within "
-                        + limits.helloTimeout().toSeconds() + " s")));
-        return Mono.firstWithSignal(input, output, closed.asMono())
-                .doFinally(s -> {
-                    helloTimer.dispose();
-                    following.dispose();
-                    closing.set(true);
-                    closed.tryEmitEmpty();
-                });
+        return lifecycle.run(this::onText, outbox.frames().map(codec::encode));
     }
 
     /** Closes with a protocol code; the reason is what a client author reads in their logs. */
     void close(int code, String reason) {
-        if (!closing.compareAndSet(false, true)) {
-            return;
-        }
-        following.dispose();
-        socket.close(new CloseStatus(code, reason))
-                .doFinally(s -> closed.tryEmitEmpty())
-                .subscribe(null, e -> LOG.debug("close failed", e));
-    }
-
-    private Mono<Void> onInbound(InboundMessage in) {
-        if (closing.get()) {
-            return Mono.empty();
-        }
-        return switch (in.type()) {
-            case TEXT -> {
-                if (in.validUtf8()) {
-                    yield onText(in.text());
-                }
-                close(CloseCodes.INVALID_PAYLOAD, "text frames must be valid UTF-8");
-                yield Mono.empty();
-            }
-            case BINARY -> {
-                close(CloseCodes.UNSUPPORTED_DATA, "binary frames are not part of the protocol; send JSON text");
-                yield Mono.empty();
-            }
-            case PING, PONG -> Mono.empty();
-        };
+        lifecycle.close(code, reason);
     }
 
     private Mono<Void> onText(String text) {
@@ -188,7 +134,7 @@ final class VisitorConnection {
     }
 
     private Mono<Void> start(ClientFrame.Hello hello) {
-        helloTimer.dispose();
+        lifecycle.helloReceived();
         LOG.debug("hello on {}", socket.getId());
         return engine.startVisitor(key, hello, clientAddress)
                 // A database that does not answer must not leave the client waiting for ever: it reconnects.

@@ -1,6 +1,5 @@
 package io.parley.gateway.ws.agent;
 
-import io.netty.handler.codec.TooLongFrameException;
 import io.parley.core.engine.Outbox;
 import io.parley.core.protocol.BadFrameException;
 import io.parley.core.protocol.CloseCodes;
@@ -8,16 +7,12 @@ import io.parley.core.protocol.ErrorCodes;
 import io.parley.core.protocol.FrameCodec;
 import io.parley.core.protocol.ServerFrame;
 import io.parley.gateway.config.WebSocketProperties;
-import io.parley.gateway.ws.Heartbeats;
-import io.parley.gateway.ws.InboundMessage;
+import io.parley.gateway.ws.SocketLifecycle;
 import io.parley.gateway.ws.agent.AgentSessions.AgentSession;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.reactive.socket.CloseStatus;
-import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -43,12 +38,9 @@ final class AgentConnection {
     private final WebSocketProperties limits;
     private final Duration sessionCheck;
     private final Outbox outbox;
-    private final Heartbeats heartbeats;
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final Sinks.Empty<Void> closed = Sinks.empty();
     private final Sinks.One<String> welcome = Sinks.one();
-    private final Disposable.Swap helloTimer = Disposables.swap();
     private final Disposable.Composite sessionTimers = Disposables.composite();
+    private final SocketLifecycle lifecycle;
     private final ArrayDeque<Long> badFrameTimes = new ArrayDeque<>();
     private boolean helloReceived;
     private int failedChecks;
@@ -62,65 +54,18 @@ final class AgentConnection {
         this.limits = limits;
         this.sessionCheck = sessionCheck;
         this.outbox = new Outbox(limits.maxPendingBytes(), AgentConnection::estimatedBytes);
-        this.heartbeats = new Heartbeats(socket, limits.heartbeat(), this::close);
+        this.lifecycle = new SocketLifecycle(socket, limits);
+        lifecycle.holdUntilClosed(sessionTimers);
     }
 
     Mono<Void> run() {
-        Mono<Void> input = socket.receive()
-                .map(InboundMessage::of)
-                .doOnNext(in -> heartbeats.heard())
-                .concatMap(this::onInbound)
-                .then()
-                .onErrorResume(TooLongFrameException.class, e -> {
-                    close(CloseCodes.TOO_BIG, "message larger than " + limits.maxFrameBytes() + " bytes");
-                    return closed.asMono();
-                });
         // welcome is not a ServerFrame of the shared codec: it goes first, then the outbox's frames.
-        Flux<String> texts = Flux.concat(welcome.asMono(), outbox.frames().map(codec::encode));
-        Flux<WebSocketMessage> frames = texts.map(socket::textMessage);
-        Mono<Void> output = socket.send(Flux.merge(frames, heartbeats.pings()).takeUntilOther(closed.asMono()));
-        helloTimer.update(Mono.delay(limits.helloTimeout())
-                .subscribe(t -> close(CloseCodes.HELLO_TIMEOUT, "no hello within "
-                        + limits.helloTimeout().toSeconds() + " s")));
-        return Mono.firstWithSignal(input, output, closed.asMono())
-                .doFinally(s -> {
-                    helloTimer.dispose();
-                    sessionTimers.dispose();
-                    closing.set(true);
-                    closed.tryEmitEmpty();
-                });
+        return lifecycle.run(this::onText, Flux.concat(welcome.asMono(), outbox.frames().map(codec::encode)));
     }
 
     /** Closes with a protocol code; the reason is what a client author reads in their logs. */
     void close(int code, String reason) {
-        if (!closing.compareAndSet(false, true)) {
-            return;
-        }
-        helloTimer.dispose();
-        sessionTimers.dispose();
-        socket.close(new CloseStatus(code, reason))
-                .doFinally(s -> closed.tryEmitEmpty())
-                .subscribe(null, e -> LOG.debug("close failed", e));
-    }
-
-    private Mono<Void> onInbound(InboundMessage in) {
-        if (closing.get()) {
-            return Mono.empty();
-        }
-        return switch (in.type()) {
-            case TEXT -> {
-                if (in.validUtf8()) {
-                    yield onText(in.text());
-                }
-                close(CloseCodes.INVALID_PAYLOAD, "text frames must be valid UTF-8");
-                yield Mono.empty();
-            }
-            case BINARY -> {
-                close(CloseCodes.UNSUPPORTED_DATA, "binary frames are not part of the protocol; send JSON text");
-                yield Mono.empty();
-            }
-            case PING, PONG -> Mono.empty();
-        };
+        lifecycle.close(code, reason);
     }
 
     private Mono<Void> onText(String text) {
@@ -150,7 +95,7 @@ final class AgentConnection {
     }
 
     private Mono<Void> start(AgentFrames.Hello hello) {
-        helloTimer.dispose();
+        lifecycle.helloReceived();
         return sessions.start(hello, throttleSubject)
                 .timeout(limits.helloTimeout())
                 .doOnNext(outcome -> {
@@ -179,9 +124,6 @@ final class AgentConnection {
                 .onBackpressureDrop()
                 .concatMap(tick -> recheck(started), 1)
                 .subscribe());
-        if (closing.get()) {
-            sessionTimers.dispose(); // closed while starting: no timers outlive the socket
-        }
     }
 
     /**
