@@ -29,7 +29,7 @@ import tools.jackson.databind.ObjectMapper;
 
 /** Drives the login endpoints over real HTTPS and reads the magic-link e-mails GreenMail received. */
 final class AuthClient {
-    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
     static final String BASE_URL = "https://console.parley.test";
     static final Pattern LINK = Pattern.compile(Pattern.quote(BASE_URL) + "/login/magic\\?token=([A-Za-z0-9_-]{43})");
     static final ObjectMapper JSON = new ObjectMapper();

@@ -29,7 +29,7 @@ import reactor.netty.http.client.HttpClient;
 @ActiveProfiles("test")
 public abstract class GatewayIntegrationTest {
 
-    public static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(10);
+    public static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(20);
 
     /** The certificate the server presents, generated once per JVM. */
     public static final TestCertificate CERTIFICATE = TestCertificates.generate(sharedDirectory());

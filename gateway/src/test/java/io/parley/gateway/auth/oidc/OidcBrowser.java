@@ -20,7 +20,7 @@ import tools.jackson.databind.ObjectMapper;
  * X-Forwarded-For), and to the mock OIDC provider over plain HTTP.
  */
 final class OidcBrowser {
-    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient gateway;

@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * (X-Forwarded-For), so hello failures of one test never count against another.
  */
 final class AgentSocket implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(10);
+    static final Duration WAIT = Duration.ofSeconds(20);
     static final String CONSOLE_ORIGIN = "https://console.parley.test";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
