@@ -29,7 +29,7 @@ import reactor.core.publisher.Sinks;
  * One visitor's WebSocket: reads frames one at a time, answers through an {@link Outbox}, follows
  * the conversation once there is one, sends heartbeats and enforces the protocol's limits.
  */
-final class VisitorConnection {
+final class VisitorConnection implements OpenSockets.Socket {
     private static final Logger LOG = LoggerFactory.getLogger(VisitorConnection.class);
     private static final long MINUTE_NANOS = 60_000_000_000L;
     private static final Duration SESSION_START_TIMEOUT = Duration.ofSeconds(10);
@@ -66,12 +66,14 @@ final class VisitorConnection {
         lifecycle.holdUntilClosed(following);
     }
 
-    Mono<Void> run() {
+    @Override
+    public Mono<Void> run() {
         return lifecycle.run(this::onText, outbox.frames().map(codec::encode));
     }
 
     /** Closes with a protocol code; the reason is what a client author reads in their logs. */
-    void close(int code, String reason) {
+    @Override
+    public void close(int code, String reason) {
         lifecycle.close(code, reason);
     }
 

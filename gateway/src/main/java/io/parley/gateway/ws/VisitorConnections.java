@@ -2,15 +2,11 @@ package io.parley.gateway.ws;
 
 import io.parley.core.engine.ConversationEngine;
 import io.parley.core.model.WidgetKey;
-import io.parley.core.protocol.CloseCodes;
 import io.parley.core.protocol.FrameCodec;
 import io.parley.gateway.config.WebSocketProperties;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 
 /**
@@ -23,8 +19,7 @@ final class VisitorConnections implements SmartLifecycle {
     private final ConversationEngine engine;
     private final FrameCodec codec;
     private final WebSocketProperties limits;
-    private final Set<VisitorConnection> open = ConcurrentHashMap.newKeySet();
-    private volatile boolean running;
+    private final OpenSockets sockets = new OpenSockets();
 
     VisitorConnections(ConversationEngine engine, FrameCodec codec, WebSocketProperties limits) {
         this.engine = engine;
@@ -41,35 +36,30 @@ final class VisitorConnections implements SmartLifecycle {
 
             @Override
             public reactor.core.publisher.Mono<Void> handle(org.springframework.web.reactive.socket.WebSocketSession socket) {
-                if (!running) {
-                    return socket.close(new CloseStatus(CloseCodes.RESTARTING, "node restarting; reconnect to any node"));
-                }
-                VisitorConnection connection = new VisitorConnection(socket, key, clientAddress, engine, codec, limits);
-                open.add(connection);
-                return connection.run().doFinally(s -> open.remove(connection));
+                return sockets.serve(socket,
+                        () -> new VisitorConnection(socket, key, clientAddress, engine, codec, limits));
             }
         };
     }
 
     int size() {
-        return open.size();
+        return sockets.size();
     }
 
     @Override
     public void start() {
-        running = true;
+        sockets.accept();
     }
 
     @Override
     public void stop() {
-        running = false;
-        open.forEach(c -> c.close(CloseCodes.RESTARTING, "node restarting; reconnect to any node"));
+        sockets.closeAll();
         engine.shutdown().block(Duration.ofSeconds(10));
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return sockets.accepting();
     }
 
     @Override

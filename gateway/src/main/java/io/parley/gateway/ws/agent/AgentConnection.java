@@ -7,6 +7,7 @@ import io.parley.core.protocol.ErrorCodes;
 import io.parley.core.protocol.FrameCodec;
 import io.parley.core.protocol.ServerFrame;
 import io.parley.gateway.config.WebSocketProperties;
+import io.parley.gateway.ws.OpenSockets;
 import io.parley.gateway.ws.SocketLifecycle;
 import io.parley.gateway.ws.agent.AgentSessions.AgentSession;
 import java.time.Duration;
@@ -27,7 +28,7 @@ import reactor.core.publisher.Sinks;
  * {@link AgentSocketProperties#sessionCheck()}, when the operator is disabled, logged out everywhere,
  * changes role or leaves the workspace.
  */
-final class AgentConnection {
+final class AgentConnection implements OpenSockets.Socket {
     private static final Logger LOG = LoggerFactory.getLogger(AgentConnection.class);
     private static final long MINUTE_NANOS = 60_000_000_000L;
 
@@ -58,13 +59,15 @@ final class AgentConnection {
         lifecycle.holdUntilClosed(sessionTimers);
     }
 
-    Mono<Void> run() {
+    @Override
+    public Mono<Void> run() {
         // welcome is not a ServerFrame of the shared codec: it goes first, then the outbox's frames.
         return lifecycle.run(this::onText, Flux.concat(welcome.asMono(), outbox.frames().map(codec::encode)));
     }
 
     /** Closes with a protocol code; the reason is what a client author reads in their logs. */
-    void close(int code, String reason) {
+    @Override
+    public void close(int code, String reason) {
         lifecycle.close(code, reason);
     }
 

@@ -1,13 +1,10 @@
 package io.parley.gateway.ws.agent;
 
-import io.parley.core.protocol.CloseCodes;
 import io.parley.core.protocol.FrameCodec;
 import io.parley.gateway.config.WebSocketProperties;
+import io.parley.gateway.ws.OpenSockets;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Mono;
@@ -20,8 +17,7 @@ final class AgentConnections implements SmartLifecycle {
     private final FrameCodec codec;
     private final WebSocketProperties limits;
     private final AgentSocketProperties properties;
-    private final Set<AgentConnection> open = ConcurrentHashMap.newKeySet();
-    private volatile boolean running;
+    private final OpenSockets sockets = new OpenSockets();
 
     AgentConnections(AgentSessions sessions, FrameCodec codec, WebSocketProperties limits,
                      AgentSocketProperties properties) {
@@ -41,35 +37,29 @@ final class AgentConnections implements SmartLifecycle {
 
             @Override
             public Mono<Void> handle(WebSocketSession socket) {
-                if (!running) {
-                    return socket.close(new CloseStatus(CloseCodes.RESTARTING, "node restarting; reconnect to any node"));
-                }
-                AgentConnection connection = new AgentConnection(socket, throttleSubject, sessions, codec, limits,
-                        properties.sessionCheck());
-                open.add(connection);
-                return connection.run().doFinally(s -> open.remove(connection));
+                return sockets.serve(socket, () -> new AgentConnection(socket, throttleSubject, sessions, codec,
+                        limits, properties.sessionCheck()));
             }
         };
     }
 
     int size() {
-        return open.size();
+        return sockets.size();
     }
 
     @Override
     public void start() {
-        running = true;
+        sockets.accept();
     }
 
     @Override
     public void stop() {
-        running = false;
-        open.forEach(c -> c.close(CloseCodes.RESTARTING, "node restarting; reconnect to any node"));
+        sockets.closeAll();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return sockets.accepting();
     }
 
     @Override
