@@ -19,7 +19,7 @@ public record AuditEvent(Kind kind, @Nullable OperatorId operator, @Nullable Str
 
     public enum Kind {
         LOGIN_SUCCEEDED, LOGIN_FAILED, SIGNED_UP, LOCKED_OUT, LOGGED_OUT, LOGGED_OUT_EVERYWHERE,
-        REFRESH_TOKEN_REUSED;
+        REFRESH_TOKEN_REUSED, API_KEY_CREATED, API_KEY_REVOKED;
 
         public String wire() {
             return name().toLowerCase(Locale.ROOT).replace('_', '.');

@@ -1,6 +1,7 @@
 package io.parley.gateway.auth;
 
 import io.parley.core.port.Operators;
+import io.parley.gateway.auth.apikey.ApiKeyAuthenticator;
 import io.parley.gateway.auth.oidc.OidcLogin;
 import io.parley.gateway.auth.session.AccessTokenAuthenticationConverter;
 import io.parley.gateway.auth.session.AccessTokenAuthenticationManager;
@@ -28,7 +29,8 @@ import reactor.core.publisher.Mono;
 /**
  * Who may call what. Visitors authenticate inside the WebSocket protocol (widget key, visitor
  * token), so {@code /ws/visitor} is open at the HTTP level; the operators' API needs an access
- * token, from {@code Authorization: Bearer} (API clients) or the access cookie (browser console).
+ * token, from {@code Authorization: Bearer} (API clients) or the access cookie (browser console), or a
+ * server API key ({@code Bearer sk_…}, see {@link ApiKeyAuthenticator}).
  * Stateless: no server session, nothing remembered between requests. No form login, no HTTP basic,
  * no passwords anywhere. HSTS, frame and content-type headers come from Parley's own filters (tls,
  * ops), so Spring Security's copies are off.
@@ -50,7 +52,8 @@ public class SecurityRules {
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, AccessTokens accessTokens,
-                                                  Operators operators, ObjectProvider<OidcLogin> oidcLogin) {
+                                                  Operators operators, ApiKeyAuthenticator apiKeys,
+                                                  ObjectProvider<OidcLogin> oidcLogin) {
         http
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -62,6 +65,7 @@ public class SecurityRules {
                         .csrfTokenRequestHandler(new ServerCsrfTokenRequestAttributeHandler())
                         .requireCsrfProtectionMatcher(new CsrfRequired()))
                 .addFilterAt(accessTokenFilter(accessTokens, operators), SecurityWebFiltersOrder.AUTHENTICATION)
+                .addFilterAt(apiKeys::filter, SecurityWebFiltersOrder.AUTHENTICATION)
                 .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(unauthenticated()))
                 .headers(headers -> headers
                         .hsts(ServerHttpSecurity.HeaderSpec.HstsSpec::disable)
@@ -87,7 +91,10 @@ public class SecurityRules {
     private static AuthenticationWebFilter accessTokenFilter(AccessTokens accessTokens, Operators operators) {
         AuthenticationWebFilter filter = new AuthenticationWebFilter(
                 new AccessTokenAuthenticationManager(accessTokens, operators));
-        filter.setServerAuthenticationConverter(new AccessTokenAuthenticationConverter());
+        AccessTokenAuthenticationConverter converter = new AccessTokenAuthenticationConverter();
+        // Bearer sk_… is an API key: ApiKeyAuthenticator alone judges it.
+        filter.setServerAuthenticationConverter(exchange -> ApiKeyAuthenticator.presentsApiKey(exchange.getRequest())
+                ? Mono.empty() : converter.convert(exchange));
         filter.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
         filter.setAuthenticationFailureHandler((webFilterExchange, exception) -> {
             var exchange = webFilterExchange.getExchange();

@@ -94,6 +94,12 @@ final class AuthClient {
                 .block(TIMEOUT);
     }
 
+    Reply delete(String path, Consumer<io.netty.handler.codec.http.HttpHeaders> headers) {
+        return https.headers(headers).delete().uri(path).responseSingle((response, body) -> body.asString()
+                .defaultIfEmpty("").map(text -> new Reply(response.status().code(), response.responseHeaders(), text)))
+                .block(TIMEOUT);
+    }
+
     Reply postJson(String path, String json) {
         return post(path, "application/json", json, h -> { });
     }

@@ -24,12 +24,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 /**
  * The real back ends a gateway under test uses: the shared test database (created and migrated on
  * first use), Redis at {@code PARLEY_REDIS_HOST}/{@code PARLEY_REDIS_PORT} under a key prefix of its
- * own, a freshly generated visitor-token key, a generated access-token signing-key set
+ * own, a freshly generated visitor-token key and API-key pepper, a generated access-token signing-key set
  * ({@link #SIGNING_KEYS}: the first key signs, the second is a still-trusted previous key), and an
  * in-process SMTP server ({@link #MAIL}, GreenMail on a free port) receiving the magic-link e-mails.
  */
 public final class TestBackends {
     private static final Path TOKEN_KEY = generateTokenKey();
+    private static final Path API_KEY_PEPPER = generateTokenKey();
     private static final String REDIS_PREFIX = "parley:test:" + java.util.UUID.randomUUID().toString().substring(0, 8) + ":";
 
     /** The signing keys the gateway under test loads, private halves included so tests can sign. */
@@ -62,6 +63,7 @@ public final class TestBackends {
         properties.put("parley.auth.base-url", "https://console.parley.test");
         properties.put("parley.auth.mail-from", "Parley test <no-reply@parley.test>");
         properties.put("parley.auth.signing-keys-file", SIGNING_KEYS_FILE.toString());
+        properties.put("parley.auth.api-key-pepper-file", API_KEY_PEPPER.toString());
         properties.put("spring.mail.host", "127.0.0.1");
         properties.put("spring.mail.port", Integer.toString(MAIL.getSmtp().getPort()));
         return properties;

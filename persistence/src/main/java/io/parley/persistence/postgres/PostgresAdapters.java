@@ -1,5 +1,6 @@
 package io.parley.persistence.postgres;
 
+import io.parley.core.port.ApiKeys;
 import io.parley.core.port.AuditTrail;
 import io.parley.core.port.Clock;
 import io.parley.core.port.Conversations;
@@ -34,6 +35,7 @@ public final class PostgresAdapters {
     private final MagicLinks magicLinks;
     private final RefreshTokens refreshTokens;
     private final PostgresAuditTrail auditTrail;
+    private final ApiKeys apiKeys;
     private final DatabaseClient db;
 
     public PostgresAdapters(ConnectionFactory connectionFactory, Clock clock, IdGenerator ids) {
@@ -53,6 +55,7 @@ public final class PostgresAdapters {
         this.magicLinks = new PostgresMagicLinks(db, clock);
         this.refreshTokens = new PostgresRefreshTokens(db, tx, clock);
         this.auditTrail = new PostgresAuditTrail(db, tx);
+        this.apiKeys = new PostgresApiKeys(db, clock);
     }
 
     public MessageLog messageLog() {
@@ -93,6 +96,10 @@ public final class PostgresAdapters {
 
     public AuditTrail auditTrail() {
         return auditTrail;
+    }
+
+    public ApiKeys apiKeys() {
+        return apiKeys;
     }
 
     /** The id of the first audit event whose hash chain does not hold; empty when the whole trail holds. */

@@ -1,5 +1,6 @@
 package io.parley.persistence.postgres;
 
+import io.parley.core.model.ApiKeyId;
 import io.parley.core.model.OperatorId;
 import io.parley.core.model.WorkspaceId;
 
@@ -7,7 +8,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Unguessable operator and workspace ids, made the way chat-core's {@code RandomIds} makes the others: the
+ * Unguessable operator, workspace and API-key ids, made the way chat-core's {@code RandomIds} makes the others: the
  * prefix and 128 random bits in URL-safe base64 (22 characters).
  */
 final class SecureIds {
@@ -24,6 +25,10 @@ final class SecureIds {
 
     static WorkspaceId workspaceId() {
         return new WorkspaceId(next(WorkspaceId.PREFIX));
+    }
+
+    static ApiKeyId apiKeyId() {
+        return new ApiKeyId(next(ApiKeyId.PREFIX));
     }
 
     private static String next(String prefix) {

@@ -1,0 +1,26 @@
+package io.parley.core.model;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** What a server API key may do; its wire form is {@code resource:access}. */
+public enum ApiKeyScope {
+    CONVERSATIONS_READ("conversations:read"),
+    CONVERSATIONS_WRITE("conversations:write"),
+    KNOWLEDGE_READ("knowledge:read"),
+    KNOWLEDGE_WRITE("knowledge:write");
+
+    private final String wire;
+
+    ApiKeyScope(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+
+    public static Optional<ApiKeyScope> fromWire(String wire) {
+        return Arrays.stream(values()).filter(scope -> scope.wire.equals(wire)).findFirst();
+    }
+}
