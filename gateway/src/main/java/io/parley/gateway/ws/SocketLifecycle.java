@@ -1,9 +1,13 @@
 package io.parley.gateway.ws;
 
 import io.netty.handler.codec.TooLongFrameException;
+import io.parley.core.protocol.BadFrameException;
 import io.parley.core.protocol.CloseCodes;
+import io.parley.core.protocol.ServerFrame;
 import io.parley.gateway.config.WebSocketProperties;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +35,7 @@ public final class SocketLifecycle {
     private final Sinks.Empty<Void> closed = Sinks.empty();
     private final Disposable.Swap helloTimer = Disposables.swap();
     private final Disposable.Composite held = Disposables.composite();
+    private final SlidingCount badFrames = new SlidingCount(Duration.ofMinutes(1));
 
     public SocketLifecycle(WebSocketSession socket, WebSocketProperties limits) {
         this.socket = socket;
@@ -64,6 +69,20 @@ public final class SocketLifecycle {
                     release();
                     closed.tryEmitEmpty();
                 });
+    }
+
+    /**
+     * A frame the protocol refuses: before a session it closes 4401; a malformed frame past the
+     * per-minute limit closes 1008; otherwise the client gets the {@code error} frame through {@code answer}.
+     */
+    public void refuse(BadFrameException e, boolean sessionStarted, Consumer<ServerFrame> answer) {
+        if (!sessionStarted) {
+            close(CloseCodes.NOT_AUTHENTICATED, "the first frame must be hello: " + e.getMessage());
+        } else if (e.malformed() && badFrames.record() > limits.badFramesPerMinute()) {
+            close(CloseCodes.POLICY, "more than " + limits.badFramesPerMinute() + " malformed frames in a minute");
+        } else {
+            answer.accept(e.toFrame());
+        }
     }
 
     /** The client said hello: no more deadline. */

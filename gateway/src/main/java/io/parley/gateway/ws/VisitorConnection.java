@@ -15,7 +15,6 @@ import io.parley.core.protocol.LiveSignal;
 import io.parley.core.protocol.ServerFrame;
 import io.parley.gateway.config.WebSocketProperties;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,13 +30,12 @@ import reactor.core.publisher.Sinks;
  */
 final class VisitorConnection implements OpenSockets.Socket {
     private static final Logger LOG = LoggerFactory.getLogger(VisitorConnection.class);
-    private static final long MINUTE_NANOS = 60_000_000_000L;
     private static final Duration SESSION_START_TIMEOUT = Duration.ofSeconds(10);
     /** Refused messages a minute past which the client is told to stay away (4429) rather than retry at once. */
     private static final int RATE_LIMITED_BEFORE_CLOSE = 10;
     /** Frames other than messages (ping, typing, cancel, handoff) a connection may send per window. */
     private static final int CONTROL_FRAMES_PER_WINDOW = 30;
-    private static final long CONTROL_WINDOW_NANOS = 10_000_000_000L;
+    private static final Duration CONTROL_WINDOW = Duration.ofSeconds(10);
 
     private final WebSocketSession socket;
     private final WidgetKey key;
@@ -46,9 +44,8 @@ final class VisitorConnection implements OpenSockets.Socket {
     private final FrameCodec codec;
     private final WebSocketProperties limits;
     private final Outbox outbox;
-    private final ArrayDeque<Long> badFrameTimes = new ArrayDeque<>();
-    private final ArrayDeque<Long> rateLimitedTimes = new ArrayDeque<>();
-    private final ArrayDeque<Long> controlFrameTimes = new ArrayDeque<>();
+    private final SlidingCount rateLimited = new SlidingCount(Duration.ofMinutes(1));
+    private final SlidingCount controlFrames = new SlidingCount(CONTROL_WINDOW);
     private final Disposable.Swap following = Disposables.swap();
     private final SocketLifecycle lifecycle;
     private @Nullable VisitorSession session;
@@ -61,7 +58,7 @@ final class VisitorConnection implements OpenSockets.Socket {
         this.engine = engine;
         this.codec = codec;
         this.limits = limits;
-        this.outbox = new Outbox(limits.maxPendingBytes(), VisitorConnection::estimatedBytes);
+        this.outbox = new Outbox(limits.maxPendingBytes(), FrameSizes::estimate);
         this.lifecycle = new SocketLifecycle(socket, limits);
         lifecycle.holdUntilClosed(following);
     }
@@ -83,7 +80,8 @@ final class VisitorConnection implements OpenSockets.Socket {
         try {
             frame = codec.decodeVisitorFrame(text);
         } catch (BadFrameException e) {
-            return onBadFrame(e);
+            lifecycle.refuse(e, session != null, this::send);
+            return Mono.empty();
         }
         VisitorSession current = session;
         if (current == null) {
@@ -101,7 +99,7 @@ final class VisitorConnection implements OpenSockets.Socket {
             // typing, cancel, handoff and ping cost the server work too; a flood of them is refused here
             if (!(frame instanceof ClientFrame.Typing)) {
                 send(new ServerFrame.Error(ErrorCodes.RATE_LIMITED, "too many frames; slow down", null,
-                        CONTROL_WINDOW_NANOS / 1_000_000));
+                        CONTROL_WINDOW.toMillis()));
             }
             return Mono.empty();
         }
@@ -198,47 +196,16 @@ final class VisitorConnection implements OpenSockets.Socket {
         return live.asMono();
     }
 
-    private Mono<Void> onBadFrame(BadFrameException e) {
-        if (session == null) {
-            close(CloseCodes.NOT_AUTHENTICATED, "the first frame must be hello: " + e.getMessage());
-            return Mono.empty();
-        }
-        if (e.malformed() && tooManyBadFrames()) {
-            close(CloseCodes.POLICY, "more than " + limits.badFramesPerMinute() + " malformed frames in a minute");
-            return Mono.empty();
-        }
-        send(e.toFrame());
-        return Mono.empty();
-    }
-
     private void answerPost(ServerFrame answer) {
         send(answer);
         if (answer instanceof ServerFrame.Error error && ErrorCodes.RATE_LIMITED.equals(error.code())
-                && countInLastMinute(rateLimitedTimes) > RATE_LIMITED_BEFORE_CLOSE) {
+                && rateLimited.record() > RATE_LIMITED_BEFORE_CLOSE) {
             close(CloseCodes.TOO_MANY, "retryAfterMs=" + error.retryAfterMs());
         }
     }
 
-    private boolean tooManyBadFrames() {
-        return countInLastMinute(badFrameTimes) > limits.badFramesPerMinute();
-    }
-
     private boolean overControlBudget() {
-        return countWithin(controlFrameTimes, CONTROL_WINDOW_NANOS) > CONTROL_FRAMES_PER_WINDOW;
-    }
-
-    private static int countInLastMinute(ArrayDeque<Long> times) {
-        return countWithin(times, MINUTE_NANOS);
-    }
-
-    /** Records one more event now; how many happened within the window. */
-    private static int countWithin(ArrayDeque<Long> times, long windowNanos) {
-        long now = System.nanoTime();
-        while (!times.isEmpty() && now - times.peekFirst() > windowNanos) {
-            times.pollFirst();
-        }
-        times.addLast(now);
-        return times.size();
+        return controlFrames.record() > CONTROL_FRAMES_PER_WINDOW;
     }
 
     private void send(ServerFrame frame) {
@@ -248,19 +215,4 @@ final class VisitorConnection implements OpenSockets.Socket {
         }
     }
 
-    private static long estimatedBytes(ServerFrame frame) {
-        if (frame instanceof ServerFrame.ReplyDelta d) {
-            return 96 + 3L * d.text().length();
-        }
-        if (frame instanceof ServerFrame.Message m) {
-            return 256 + 3L * m.text().length();
-        }
-        if (frame instanceof ServerFrame.Pong p) {
-            return 64 + (p.t() == null ? 0 : 3L * p.t().toString().length());
-        }
-        if (frame instanceof ServerFrame.Error e) {
-            return 256 + 3L * e.message().length();
-        }
-        return 256;
-    }
 }

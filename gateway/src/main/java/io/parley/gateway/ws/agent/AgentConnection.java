@@ -7,11 +7,11 @@ import io.parley.core.protocol.ErrorCodes;
 import io.parley.core.protocol.FrameCodec;
 import io.parley.core.protocol.ServerFrame;
 import io.parley.gateway.config.WebSocketProperties;
+import io.parley.gateway.ws.FrameSizes;
 import io.parley.gateway.ws.OpenSockets;
 import io.parley.gateway.ws.SocketLifecycle;
 import io.parley.gateway.ws.agent.AgentSessions.AgentSession;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -30,7 +30,6 @@ import reactor.core.publisher.Sinks;
  */
 final class AgentConnection implements OpenSockets.Socket {
     private static final Logger LOG = LoggerFactory.getLogger(AgentConnection.class);
-    private static final long MINUTE_NANOS = 60_000_000_000L;
 
     private final WebSocketSession socket;
     private final String throttleSubject;
@@ -42,7 +41,6 @@ final class AgentConnection implements OpenSockets.Socket {
     private final Sinks.One<String> welcome = Sinks.one();
     private final Disposable.Composite sessionTimers = Disposables.composite();
     private final SocketLifecycle lifecycle;
-    private final ArrayDeque<Long> badFrameTimes = new ArrayDeque<>();
     private boolean helloReceived;
     private int failedChecks;
 
@@ -54,7 +52,7 @@ final class AgentConnection implements OpenSockets.Socket {
         this.codec = codec;
         this.limits = limits;
         this.sessionCheck = sessionCheck;
-        this.outbox = new Outbox(limits.maxPendingBytes(), AgentConnection::estimatedBytes);
+        this.outbox = new Outbox(limits.maxPendingBytes(), FrameSizes::estimate);
         this.lifecycle = new SocketLifecycle(socket, limits);
         lifecycle.holdUntilClosed(sessionTimers);
     }
@@ -76,7 +74,8 @@ final class AgentConnection implements OpenSockets.Socket {
         try {
             frame = AgentFrames.decode(text);
         } catch (BadFrameException e) {
-            return onBadFrame(e);
+            lifecycle.refuse(e, helloReceived, this::send);
+            return Mono.empty();
         }
         if (!helloReceived) {
             if (frame instanceof AgentFrames.Hello hello) {
@@ -151,41 +150,10 @@ final class AgentConnection implements OpenSockets.Socket {
                 .then();
     }
 
-    private Mono<Void> onBadFrame(BadFrameException e) {
-        if (!helloReceived) {
-            close(CloseCodes.NOT_AUTHENTICATED, "the first frame must be hello: " + e.getMessage());
-            return Mono.empty();
-        }
-        if (e.malformed() && tooManyBadFrames()) {
-            close(CloseCodes.POLICY, "more than " + limits.badFramesPerMinute() + " malformed frames in a minute");
-            return Mono.empty();
-        }
-        send(e.toFrame());
-        return Mono.empty();
-    }
-
-    private boolean tooManyBadFrames() {
-        long now = System.nanoTime();
-        while (!badFrameTimes.isEmpty() && now - badFrameTimes.peekFirst() > MINUTE_NANOS) {
-            badFrameTimes.pollFirst();
-        }
-        badFrameTimes.addLast(now);
-        return badFrameTimes.size() > limits.badFramesPerMinute();
-    }
-
     private void send(ServerFrame frame) {
         if (!outbox.offer(frame)) {
             close(CloseCodes.POLICY, "reading too slowly: more than " + limits.maxPendingBytes() + " bytes pending");
         }
     }
 
-    private static long estimatedBytes(ServerFrame frame) {
-        if (frame instanceof ServerFrame.Pong p) {
-            return 64 + (p.t() == null ? 0 : 3L * p.t().toString().length());
-        }
-        if (frame instanceof ServerFrame.Error e) {
-            return 256 + 3L * e.message().length();
-        }
-        return 256;
-    }
 }
