@@ -6,10 +6,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A server API key of a workspace, as stored: never the key itself, only its first characters
- * ({@code prefix}, for telling keys apart in a list). No {@code expiresAt}: it never expires.
+ * ({@code prefix}, for telling keys apart in a list). No {@code expiresAt}: it never expires. A rotated key
+ * names its successor in {@code rotatedTo} and stays valid until its (shortened) {@code expiresAt}.
  */
 public record ApiKey(ApiKeyId id, WorkspaceId workspace, String name, String prefix, Set<ApiKeyScope> scopes,
-                     Instant createdAt, @Nullable Instant expiresAt, @Nullable Instant revokedAt) {
+                     Instant createdAt, @Nullable Instant expiresAt, @Nullable Instant revokedAt,
+                     @Nullable ApiKeyId rotatedTo) {
 
     public ApiKey {
         scopes = Set.copyOf(scopes);

@@ -8,7 +8,14 @@ public enum ApiKeyScope {
     CONVERSATIONS_READ("conversations:read"),
     CONVERSATIONS_WRITE("conversations:write"),
     KNOWLEDGE_READ("knowledge:read"),
-    KNOWLEDGE_WRITE("knowledge:write");
+    KNOWLEDGE_WRITE("knowledge:write"),
+    BOTS_READ("bots:read"),
+    BOTS_WRITE("bots:write"),
+    VISITORS_READ("visitors:read"),
+    VISITORS_EXPORT("visitors:export"),
+    VISITORS_DELETE("visitors:delete"),
+    /** Unmasked visitor e-mail, name, phone and IP wherever the key reads visitors. */
+    PERSONAL_DATA_READ("personal-data:read");
 
     private final String wire;
 

@@ -25,6 +25,13 @@ public interface ApiKeys {
      */
     Mono<Boolean> revoke(WorkspaceId workspace, ApiKeyId id, Instant at);
 
+    /**
+     * Replaces a valid key of the workspace with a new one of the same name, scopes and expiry; the old key
+     * stays valid until {@code oldValidUntil} (or its own earlier expiry), so that clients can move over.
+     * Empty when the workspace has no such key that is valid and not already rotated.
+     */
+    Mono<ApiKey> rotate(WorkspaceId workspace, ApiKeyId id, Instant oldValidUntil, byte[] keyHash, String prefix);
+
     /** The workspace's keys, revoked and expired ones included, oldest first. */
     Flux<ApiKey> list(WorkspaceId workspace);
 }

@@ -1,11 +1,8 @@
 package io.parley.gateway.auth;
 
-import io.parley.core.model.ApiKey;
-import io.parley.core.model.ApiKeyId;
 import io.parley.core.model.AttemptKind;
 import io.parley.core.model.AuditEvent;
 import io.parley.core.model.OperatorId;
-import io.parley.core.model.WorkspaceId;
 import io.parley.core.port.AuditTrail;
 import io.parley.core.port.Clock;
 import java.util.Map;
@@ -14,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
-/** The security events of logging in and out and of managing API keys, written to the audit trail. */
+/** The security events of logging in and out, written to the audit trail. */
 public final class AuthAudit {
     private static final Logger LOG = LoggerFactory.getLogger(AuthAudit.class);
 
@@ -50,16 +47,6 @@ public final class AuthAudit {
     /** A client locked out by the throttle; only address-keyed kinds lock out, so the subject is an address. */
     public Mono<Void> lockedOut(AttemptKind kind, String address) {
         return record(AuditEvent.Kind.LOCKED_OUT, null, address, Map.of("kind", kind.tag()));
-    }
-
-    public Mono<Void> apiKeyCreated(OperatorId operator, ApiKey key, @Nullable String address) {
-        return record(AuditEvent.Kind.API_KEY_CREATED, operator, address, Map.of("workspace", key.workspace().value(),
-                "apiKey", key.id().value(), "prefix", key.prefix()));
-    }
-
-    public Mono<Void> apiKeyRevoked(OperatorId operator, WorkspaceId workspace, ApiKeyId key, @Nullable String address) {
-        return record(AuditEvent.Kind.API_KEY_REVOKED, operator, address, Map.of("workspace", workspace.value(),
-                "apiKey", key.value()));
     }
 
     private Mono<Void> record(AuditEvent.Kind kind, @Nullable OperatorId operator, @Nullable String address,

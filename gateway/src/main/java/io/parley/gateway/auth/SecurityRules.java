@@ -1,19 +1,17 @@
 package io.parley.gateway.auth;
 
 import io.parley.core.port.Operators;
+import io.parley.gateway.api.ApiProblems;
 import io.parley.gateway.auth.apikey.ApiKeyAuthenticator;
 import io.parley.gateway.auth.oidc.OidcLogin;
 import io.parley.gateway.auth.session.AccessTokenAuthenticationConverter;
 import io.parley.gateway.auth.session.AccessTokenAuthenticationManager;
 import io.parley.gateway.auth.session.AccessTokens;
-import java.nio.charset.StandardCharsets;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
@@ -66,7 +64,12 @@ public class SecurityRules {
                         .requireCsrfProtectionMatcher(new CsrfRequired()))
                 .addFilterAt(accessTokenFilter(accessTokens, operators), SecurityWebFiltersOrder.AUTHENTICATION)
                 .addFilterAt(apiKeys::filter, SecurityWebFiltersOrder.AUTHENTICATION)
-                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(unauthenticated()))
+                .exceptionHandling(exceptions -> exceptions
+                        .authenticationEntryPoint(unauthenticated())
+                        .accessDeniedHandler((exchange, denied) -> ApiProblems.write(exchange.getResponse(),
+                                ApiProblems.securityProblem(HttpStatus.FORBIDDEN, "forbidden",
+                                        "Refused: a state-changing request from the browser needs the "
+                                                + CSRF_HEADER + " header (from the " + CSRF_COOKIE + " cookie)."))))
                 .headers(headers -> headers
                         .hsts(ServerHttpSecurity.HeaderSpec.HstsSpec::disable)
                         .frameOptions(ServerHttpSecurity.HeaderSpec.FrameOptionsSpec::disable)
@@ -113,13 +116,9 @@ public class SecurityRules {
     }
 
     private static Mono<Void> writeUnauthorized(ServerHttpResponse response, String challenge) {
-        response.setStatusCode(HttpStatus.UNAUTHORIZED);
         response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
-        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-        response.getHeaders().setCacheControl("no-store");
-        DataBuffer body = response.bufferFactory().wrap(
-                "{\"error\":\"unauthenticated\"}".getBytes(StandardCharsets.UTF_8));
-        return response.writeWith(Mono.just(body));
+        return ApiProblems.write(response, ApiProblems.securityProblem(HttpStatus.UNAUTHORIZED, "unauthenticated",
+                "Sign in (Bearer access token or the session cookie), or send a server API key."));
     }
 
 }

@@ -201,11 +201,44 @@ class ApiKeyTest extends GatewayIntegrationTest {
         AuthClient.Reply unknownScope = create(owner.access(), owner.workspace(),
                 "{\"name\":\"n\",\"scopes\":[\"everything\"]}");
         assertThat(unknownScope.status()).isEqualTo(400);
-        assertThat(unknownScope.json().get("field").asString()).isEqualTo("scopes");
+        assertThat(unknownScope.header("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(unknownScope.json().get("errors").get(0).get("field").asString()).isEqualTo("scopes");
         assertThat(create(owner.access(), owner.workspace(), "{\"name\":\" \",\"scopes\":[\"knowledge:read\"]}")
-                .json().get("field").asString()).isEqualTo("name");
+                .json().get("errors").get(0).get("field").asString()).isEqualTo("name");
         assertThat(create(owner.access(), owner.workspace(),
                 "{\"name\":\"n\",\"scopes\":[\"knowledge:read\"],\"expiresInDays\":0}").status()).isEqualTo(400);
+        AuthClient.Reply unknownField = create(owner.access(), owner.workspace(),
+                "{\"name\":\"n\",\"scopes\":[\"knowledge:read\"],\"admin\":true}");
+        assertThat(unknownField.status()).isEqualTo(400);
+        assertThat(unknownField.json().get("errors").get(0).get("field").asString()).isEqualTo("admin");
+        assertThat(list(owner.access(), owner.workspace()).json()).as("nothing was created").isEmpty();
+    }
+
+    @Test
+    void aRotatedKeyKeepsWorkingForTheOverlapOnlyAndItsSuccessorWorksAtOnce() {
+        Operator owner = signUp("key-rotate");
+        JsonNode original = createKey(owner, owner.workspace());
+        String rotatePath = keys(owner.workspace()) + "/" + original.get("id").asString() + "/rotate";
+
+        AuthClient.Reply withOverlap = client.post(rotatePath, "application/json", "{\"overlapMinutes\":60}",
+                h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + owner.access()));
+        assertThat(withOverlap.status()).as(withOverlap.body()).isEqualTo(201);
+        String successor = withOverlap.json().get("key").get("key").asString();
+        assertThat(whoami(successor).status()).isEqualTo(200);
+        assertThat(whoami(original.get("key").asString()).status()).as("old key within the overlap").isEqualTo(200);
+        assertThat(client.post(rotatePath, "application/json", "{}",
+                h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + owner.access())).status())
+                .as("a key is rotated once").isEqualTo(404);
+
+        String successorId = withOverlap.json().get("key").get("id").asString();
+        AuthClient.Reply noOverlap = client.post(keys(owner.workspace()) + "/" + successorId + "/rotate",
+                "application/json", "{\"overlapMinutes\":0}",
+                h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + owner.access()));
+        assertThat(noOverlap.status()).isEqualTo(201);
+        assertThat(whoami(successor).status()).as("rotated without overlap: refused at once").isEqualTo(401);
+        assertThat(whoami(noOverlap.json().get("key").get("key").asString()).status()).isEqualTo(200);
+        assertThat(list(owner.access(), owner.workspace()).json().get(0).get("rotatedTo").asString())
+                .isEqualTo(successorId);
     }
 
     /** A fresh operator given {@code role} in {@code workspace}, logged in again (a role change ends sessions). */

@@ -20,7 +20,7 @@ import java.util.Set;
 /** API keys in table {@code api_keys}; scopes are kept by their wire names. */
 final class PostgresApiKeys implements ApiKeys {
 
-    private static final String COLUMNS = "id, workspace_id, name, prefix, scopes, created_at, expires_at, revoked_at";
+    private static final String COLUMNS = "id, workspace_id, name, prefix, scopes, created_at, expires_at, revoked_at, rotated_to";
 
     private final DatabaseClient db;
     private final Clock clock;
@@ -75,6 +75,38 @@ final class PostgresApiKeys implements ApiKeys {
     }
 
     @Override
+    public Mono<ApiKey> rotate(WorkspaceId workspace, ApiKeyId id, Instant oldValidUntil, byte[] keyHash, String prefix) {
+        // One statement: of two rotations racing for one key, the row lock lets exactly one through.
+        return Mono.defer(() -> db.sql("""
+                        WITH old AS (
+                            SELECT id, name, scopes, expires_at FROM api_keys
+                             WHERE id = :id AND workspace_id = :workspaceId AND revoked_at IS NULL
+                               AND rotated_to IS NULL AND (expires_at IS NULL OR expires_at > :now)
+                               FOR UPDATE),
+                        successor AS (
+                            INSERT INTO api_keys (id, workspace_id, name, prefix, key_hash, scopes, created_at, expires_at)
+                            SELECT :newId, :workspaceId, old.name, :prefix, :keyHash, old.scopes, :now, old.expires_at
+                              FROM old
+                            RETURNING\s""" + COLUMNS + """
+                        ),
+                        shortened AS (
+                            UPDATE api_keys SET rotated_to = :newId,
+                                                expires_at = LEAST(COALESCE(api_keys.expires_at, :until), :until)
+                              FROM old WHERE api_keys.id = old.id
+                            RETURNING api_keys.id)
+                        SELECT successor.* FROM successor, shortened""")
+                .bind("id", id.value())
+                .bind("workspaceId", workspace.value())
+                .bind("now", Sql.storable(clock.now()))
+                .bind("newId", SecureIds.apiKeyId().value())
+                .bind("prefix", prefix)
+                .bind("keyHash", keyHash)
+                .bind("until", Sql.storable(oldValidUntil))
+                .map(PostgresApiKeys::apiKey)
+                .one());
+    }
+
+    @Override
     public Flux<ApiKey> list(WorkspaceId workspace) {
         return db.sql("SELECT " + COLUMNS + " FROM api_keys WHERE workspace_id = :workspaceId ORDER BY created_at, id")
                 .bind("workspaceId", workspace.value())
@@ -90,6 +122,7 @@ final class PostgresApiKeys implements ApiKeys {
                 .forEach(wire -> ApiKeyScope.fromWire(wire).ifPresent(scopes::add));
         return new ApiKey(new ApiKeyId(Sql.string(row, "id")), new WorkspaceId(Sql.string(row, "workspace_id")),
                 Sql.string(row, "name"), Sql.string(row, "prefix"), scopes, Sql.instant(row, "created_at"),
-                row.get("expires_at", Instant.class), row.get("revoked_at", Instant.class));
+                row.get("expires_at", Instant.class), row.get("revoked_at", Instant.class),
+                row.get("rotated_to", String.class) == null ? null : new ApiKeyId(Sql.string(row, "rotated_to")));
     }
 }

@@ -46,8 +46,9 @@ final class PostgresAuditTrail implements AuditTrail {
                             event.clientAddress(), details);
                     var insert = db.sql("""
                                     INSERT INTO audit_events (id, at, kind, operator_id, client_address, details,
-                                                              previous_hash, hash)
-                                    VALUES (:id, :at, :kind, :operator, :address, :details, :previous, :hash)""")
+                                                              previous_hash, hash, workspace_id)
+                                    VALUES (:id, :at, :kind, :operator, :address, :details, :previous, :hash,
+                                            :workspace)""")
                             .bind("id", previous.id() + 1)
                             .bind("at", at)
                             .bind("kind", event.kind().wire())
@@ -56,6 +57,7 @@ final class PostgresAuditTrail implements AuditTrail {
                             .bind("hash", hash);
                     insert = Sql.bindNullable(insert, "operator", operator, String.class);
                     insert = Sql.bindNullable(insert, "address", event.clientAddress(), String.class);
+                    insert = Sql.bindNullable(insert, "workspace", event.details().get(AuditEvent.WORKSPACE), String.class);
                     return insert.then();
                 });
         return tx.transactional(append);

@@ -73,6 +73,32 @@ class PostgresApiKeysTest {
     }
 
     @Test
+    void rotationIssuesASuccessorAndShortensTheOldKeyOnlyOnce() {
+        WorkspaceId workspace = newWorkspace();
+        byte[] oldHash = newHash();
+        Instant farExpiry = Sql.storable(Instant.now().plus(Duration.ofDays(90)));
+        ApiKey old = Objects.requireNonNull(keys.create(workspace, "CRM", Set.of(ApiKeyScope.BOTS_READ), farExpiry,
+                oldHash, "oldoldol").block(TIMEOUT));
+        Instant overlapEnd = Sql.storable(Instant.now().plus(Duration.ofHours(1)));
+        byte[] newHash = newHash();
+
+        StepVerifier.create(keys.rotate(newWorkspace(), old.id(), overlapEnd, newHash(), "elsewher"))
+                .expectComplete().verify(TIMEOUT);
+        ApiKey successor = Objects.requireNonNull(keys.rotate(workspace, old.id(), overlapEnd, newHash, "newnewne")
+                .block(TIMEOUT));
+
+        assertThat(successor.id()).isNotEqualTo(old.id());
+        assertThat(successor.name()).isEqualTo("CRM");
+        assertThat(successor.scopes()).containsExactly(ApiKeyScope.BOTS_READ);
+        assertThat(successor.expiresAt()).isEqualTo(farExpiry);
+        ApiKey shortened = Objects.requireNonNull(keys.findByHash(oldHash).block(TIMEOUT));
+        assertThat(shortened.expiresAt()).isEqualTo(overlapEnd);
+        assertThat(shortened.rotatedTo()).isEqualTo(successor.id());
+        StepVerifier.create(keys.rotate(workspace, old.id(), overlapEnd, newHash(), "twicetwi"))
+                .as("a rotated key is not rotated again").expectComplete().verify(TIMEOUT);
+    }
+
+    @Test
     void twoKeysCannotShareAHash() {
         WorkspaceId workspace = newWorkspace();
         byte[] hash = newHash();
@@ -92,7 +118,7 @@ class PostgresApiKeysTest {
             }
         }
         assertThat(columns).containsExactlyInAnyOrder("id", "workspace_id", "name", "prefix", "key_hash", "scopes",
-                "created_at", "expires_at", "revoked_at");
+                "created_at", "expires_at", "revoked_at", "rotated_to");
     }
 
     private WorkspaceId newWorkspace() {

@@ -5,13 +5,12 @@ import io.parley.core.model.AttemptKind;
 import io.parley.core.port.ApiKeys;
 import io.parley.core.port.AuthThrottle;
 import io.parley.core.port.Clock;
+import io.parley.gateway.api.ApiProblems;
 import io.parley.gateway.auth.throttle.ClientAddresses;
 import io.parley.gateway.auth.throttle.ThrottleResponses;
-import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
@@ -83,11 +82,8 @@ public final class ApiKeyAuthenticator {
     }
 
     private static Mono<Void> unauthorized(ServerHttpResponse response) {
-        response.setStatusCode(HttpStatus.UNAUTHORIZED);
         response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
-        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-        response.getHeaders().setCacheControl("no-store");
-        return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory()
-                .wrap("{\"error\":\"unauthenticated\"}".getBytes(StandardCharsets.UTF_8))));
+        return ApiProblems.write(response, ApiProblems.securityProblem(HttpStatus.UNAUTHORIZED, "invalid-api-key",
+                "This API key is unknown, revoked or expired."));
     }
 }
