@@ -18,6 +18,9 @@ public interface Workspaces {
 
     Flux<Membership> membershipsOf(OperatorId operator);
 
+    /** Renames the workspace; empty when there is none. */
+    Mono<Workspace> rename(WorkspaceId id, String name);
+
     /**
      * Gives the operator a role in the workspace (replacing any other). A changed role ends the
      * operator's sessions, so that sockets and tokens of the old role stop working.

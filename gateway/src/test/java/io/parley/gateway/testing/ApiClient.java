@@ -79,6 +79,13 @@ public final class ApiClient {
         return session(operator, workspace);
     }
 
+    /** A signed-in operator with exactly this e-mail address, in no workspace yet ({@code workspace} is empty). */
+    public Session withEmail(String email) {
+        Operator operator = Objects.requireNonNull(context.getBean(Operators.class)
+                .findOrCreate(new Identity(Identity.MAGIC_LINK_ISSUER, email), email, "invitee").block(TIMEOUT));
+        return session(operator, "");
+    }
+
     /** A fresh session of an existing operator (after a role change ended the old ones). */
     public Session relogin(Session session) {
         Operator operator = Objects.requireNonNull(context.getBean(Operators.class)

@@ -1,6 +1,8 @@
 package io.parley.persistence.postgres;
 
 import io.parley.core.port.ApiKeys;
+import io.parley.core.port.Invites;
+import io.parley.core.port.Members;
 import io.parley.core.port.AuditTrail;
 import io.parley.core.port.Clock;
 import io.parley.core.port.Conversations;
@@ -36,6 +38,8 @@ public final class PostgresAdapters {
     private final RefreshTokens refreshTokens;
     private final PostgresAuditTrail auditTrail;
     private final ApiKeys apiKeys;
+    private final Members members;
+    private final Invites invites;
     private final DatabaseClient db;
 
     public PostgresAdapters(ConnectionFactory connectionFactory, Clock clock, IdGenerator ids) {
@@ -56,6 +60,8 @@ public final class PostgresAdapters {
         this.refreshTokens = new PostgresRefreshTokens(db, tx, clock);
         this.auditTrail = new PostgresAuditTrail(db, tx);
         this.apiKeys = new PostgresApiKeys(db, clock);
+        this.members = new PostgresMembers(db, tx);
+        this.invites = new PostgresInvites(db, tx);
     }
 
     public MessageLog messageLog() {
@@ -96,6 +102,14 @@ public final class PostgresAdapters {
 
     public AuditTrail auditTrail() {
         return auditTrail;
+    }
+
+    public Members members() {
+        return members;
+    }
+
+    public Invites invites() {
+        return invites;
     }
 
     public ApiKeys apiKeys() {

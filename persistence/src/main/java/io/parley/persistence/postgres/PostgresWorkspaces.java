@@ -57,6 +57,15 @@ final class PostgresWorkspaces implements Workspaces {
     }
 
     @Override
+    public Mono<Workspace> rename(WorkspaceId id, String name) {
+        return db.sql("UPDATE workspaces SET name = :name WHERE id = :id RETURNING id, name")
+                .bind("id", id.value())
+                .bind("name", name)
+                .map(row -> new Workspace(new WorkspaceId(Sql.string(row, "id")), Sql.string(row, "name")))
+                .one();
+    }
+
+    @Override
     public Flux<Membership> membershipsOf(OperatorId operator) {
         return db.sql("""
                         SELECT operator_id, workspace_id, role

@@ -31,6 +31,10 @@ final class SecureIds {
         return new ApiKeyId(next(ApiKeyId.PREFIX));
     }
 
+    static String inviteId() {
+        return next("inv_");
+    }
+
     private static String next(String prefix) {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);

@@ -201,6 +201,11 @@ class AgentSessionsTest {
         public Mono<Membership> grant(OperatorId id, WorkspaceId workspace, Role role) {
             return Mono.error(new UnsupportedOperationException());
         }
+
+        @Override
+        public Mono<Workspace> rename(WorkspaceId id, String name) {
+            return Mono.error(new UnsupportedOperationException());
+        }
     }
 
     private final class CountingThrottle implements AuthThrottle {
