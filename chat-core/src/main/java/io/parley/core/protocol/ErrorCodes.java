@@ -16,6 +16,8 @@ public final class ErrorCodes {
     public static final String ALREADY_STARTED = "already_started";
     /** Something failed on the server; the request may be retried. */
     public static final String INTERNAL = "internal";
+    /** An agent frame the operator's role does not permit (e.g. a viewer sending {@code message}). */
+    public static final String FORBIDDEN = "forbidden";
 
     private ErrorCodes() {
     }

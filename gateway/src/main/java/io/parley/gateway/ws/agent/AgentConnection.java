@@ -2,6 +2,7 @@ package io.parley.gateway.ws.agent;
 
 import io.parley.core.engine.Outbox;
 import io.parley.core.protocol.BadFrameException;
+import io.parley.core.model.Permission;
 import io.parley.core.protocol.CloseCodes;
 import io.parley.core.protocol.ErrorCodes;
 import io.parley.core.protocol.FrameCodec;
@@ -12,6 +13,7 @@ import io.parley.gateway.ws.OpenSockets;
 import io.parley.gateway.ws.SocketLifecycle;
 import io.parley.gateway.ws.agent.AgentSessions.AgentSession;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -42,6 +44,7 @@ final class AgentConnection implements OpenSockets.Socket {
     private final Disposable.Composite sessionTimers = Disposables.composite();
     private final SocketLifecycle lifecycle;
     private boolean helloReceived;
+    private volatile @Nullable AgentSession session;
     private int failedChecks;
 
     AgentConnection(WebSocketSession socket, String throttleSubject, AgentSessions sessions, FrameCodec codec,
@@ -90,6 +93,15 @@ final class AgentConnection implements OpenSockets.Socket {
         } else if (frame instanceof AgentFrames.Ping ping) {
             send(new ServerFrame.Pong(ping.t()));
         } else if (frame instanceof AgentFrames.Later later) {
+            AgentSession current = session;
+            Permission needed = AgentFrames.permissionFor(later.type());
+            if (current == null || !needed.allows(current.membership().role())) {
+                // Checked on every frame; a changed role ends the session (4401) within the session check.
+                send(ServerFrame.Error.of(ErrorCodes.FORBIDDEN, "your role ("
+                        + (current == null ? "none" : current.membership().role().wire()) + ") may not send '"
+                        + later.type() + "' (" + needed.wire() + ")"));
+                return Mono.empty();
+            }
             send(ServerFrame.Error.of(AgentFrames.NOT_IMPLEMENTED,
                     "'" + later.type() + "' is not available on /ws/agent yet"));
         }
@@ -117,6 +129,7 @@ final class AgentConnection implements OpenSockets.Socket {
     }
 
     private void welcomed(AgentSession started) {
+        session = started;
         welcome.tryEmitValue(AgentFrames.welcome(started.operator(), started.membership(), started.workspace(),
                 limits.heartbeat().toMillis()));
         Duration untilExpiry = Duration.between(sessions.now(), started.expiresAt());

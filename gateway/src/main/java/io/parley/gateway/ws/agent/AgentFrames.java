@@ -2,6 +2,7 @@ package io.parley.gateway.ws.agent;
 
 import io.parley.core.model.Membership;
 import io.parley.core.model.Operator;
+import io.parley.core.model.Permission;
 import io.parley.core.model.Workspace;
 import io.parley.core.model.WorkspaceId;
 import io.parley.core.protocol.BadFrameException;
@@ -44,6 +45,17 @@ final class AgentFrames {
 
     /** A frame type of the protocol that is not handled yet. */
     record Later(String type) implements Frame {
+    }
+
+    /**
+     * The permission each agent frame needs (the matrix of {@link Permission}): reading frames need
+     * conversations.read, frames that speak or change a conversation need conversations.write.
+     */
+    static Permission permissionFor(String type) {
+        return switch (type) {
+            case "subscribe", "join", "leave" -> Permission.CONVERSATIONS_READ;
+            default -> Permission.CONVERSATIONS_WRITE;
+        };
     }
 
     static Frame decode(String text) {

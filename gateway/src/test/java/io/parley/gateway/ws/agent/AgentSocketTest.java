@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -125,6 +126,28 @@ class AgentSocketTest extends GatewayIntegrationTest {
             assertThat(welcome.get("workspace").get("id").asString()).isEqualTo(agent.workspace().id().value());
             assertThat(welcome.get("workspace").get("name").asString()).isEqualTo("welcome's workspace");
             assertThat(welcome.get("heartbeatMs").asLong()).isEqualTo(25_000);
+        }
+    }
+
+    @Test
+    void everyAgentFrameIsCheckedAgainstTheRolesPermissions() {
+        Agent owner = newOwner("frame-permissions");
+        String email = "viewer-" + UUID.randomUUID().toString().substring(0, 8) + "@parley.test";
+        Operator viewer = operators.findOrCreate(new Identity(Identity.MAGIC_LINK_ISSUER, email), email, "viewer")
+                .block(TIMEOUT);
+        workspaces.grant(viewer.id(), owner.workspace().id(), io.parley.core.model.Role.VIEWER).block(TIMEOUT);
+        Operator granted = operators.find(viewer.id()).block(TIMEOUT);
+        try (AgentSocket socket = welcomed(new Agent(granted, owner.workspace(),
+                accessTokens.issue(granted, liveSession(granted)).token()))) {
+            for (String writing : List.of("{\"type\":\"message\",\"conversationId\":\"c_x\",\"clientMsgId\":\"a\",\"text\":\"hi\"}",
+                    "{\"type\":\"takeover\",\"conversationId\":\"c_x\"}", "{\"type\":\"release\",\"conversationId\":\"c_x\"}",
+                    "{\"type\":\"typing\",\"conversationId\":\"c_x\",\"on\":true}")) {
+                JsonNode refused = socket.send(writing).next();
+                assertThat(refused.get("code").asString()).as(writing).isEqualTo("forbidden");
+                assertThat(refused.get("message").asString()).contains("viewer");
+            }
+            assertThat(socket.send("{\"type\":\"join\",\"conversationId\":\"c_x\",\"lastSeq\":0}").next()
+                    .get("code").asString()).as("reading is a viewer's right").isEqualTo("not_implemented");
         }
     }
 
