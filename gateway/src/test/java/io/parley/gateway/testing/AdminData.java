@@ -112,7 +112,7 @@ public final class AdminData {
         return seq;
     }
 
-    private static void execute(String sql, @Nullable Object... parameters) {
+    public static void execute(String sql, @Nullable Object... parameters) {
         try (Connection db = connect(); PreparedStatement statement = prepare(db, sql, parameters)) {
             statement.executeUpdate();
         } catch (SQLException e) {

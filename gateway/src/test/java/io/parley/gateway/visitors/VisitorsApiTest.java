@@ -186,6 +186,29 @@ class VisitorsApiTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void anExportWhoseAuditRecordCannotBeWrittenSendsNothing() {
+        // the audit trail refuses this visitor's export, as a full disk or a lost database would
+        String trigger = "refuse_export_" + visitor.substring(2).toLowerCase().replaceAll("[^a-z0-9]", "");
+        AdminData.execute("CREATE FUNCTION " + trigger + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "IF NEW.details LIKE '%" + visitor + "%' THEN RAISE EXCEPTION 'audit unavailable'; END IF; "
+                + "RETURN NEW; END $$");
+        AdminData.execute("CREATE TRIGGER " + trigger + " BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION "
+                + trigger + "()");
+        try {
+            ApiClient.Reply export = api.get(owner.bearer(), path("/visitors/" + visitor + "/export"));
+
+            assertThat(export.status()).isEqualTo(500);
+            assertThat(export.header("Content-Disposition")).isNull();
+            assertMasked(export.body());
+            assertThat(export.body()).doesNotContain("where is my parcel");
+        } finally {
+            AdminData.execute("DROP TRIGGER " + trigger + " ON audit_events");
+            AdminData.execute("DROP FUNCTION " + trigger + "()");
+        }
+        assertThat(auditRows("visitor.exported")).isEmpty();
+    }
+
+    @Test
     void anExportByAKeyWithoutPersonalDataIsMaskedAndAuditedAsMasked() {
         ApiClient.Reply export = api.get(apiKey("visitors:export"), path("/visitors/" + visitor + "/export"));
 

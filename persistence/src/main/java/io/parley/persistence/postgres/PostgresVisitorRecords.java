@@ -73,7 +73,7 @@ final class PostgresVisitorRecords implements VisitorRecords {
                         .map(row -> Sql.string(row, "id"))
                         .all()
                         .collectList())
-                .flatMap(conversations -> db.sql("""
+                .flatMap(locked -> db.sql("""
                                 DELETE FROM events
                                  WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = :id)""")
                         .bind("id", id.value())
