@@ -55,6 +55,13 @@ class PermissionMatrixTest extends GatewayIntegrationTest {
         WORKSPACE_ENDPOINTS.put("POST " + WS + "/api-keys", Permission.API_KEYS_MANAGE);
         WORKSPACE_ENDPOINTS.put("POST " + WS + "/api-keys/{keyId}/rotate", Permission.API_KEYS_MANAGE);
         WORKSPACE_ENDPOINTS.put("DELETE " + WS + "/api-keys/{keyId}", Permission.API_KEYS_MANAGE);
+        WORKSPACE_ENDPOINTS.put("GET " + WS + "/conversations", Permission.CONVERSATIONS_READ);
+        WORKSPACE_ENDPOINTS.put("GET " + WS + "/conversations/{conversationId}", Permission.CONVERSATIONS_READ);
+        WORKSPACE_ENDPOINTS.put("GET " + WS + "/visitors", Permission.VISITORS_READ);
+        WORKSPACE_ENDPOINTS.put("GET " + WS + "/visitors/{visitorId}", Permission.VISITORS_READ);
+        WORKSPACE_ENDPOINTS.put("GET " + WS + "/visitors/{visitorId}/export", Permission.VISITORS_EXPORT);
+        WORKSPACE_ENDPOINTS.put("DELETE " + WS + "/visitors/{visitorId}", Permission.VISITORS_DELETE);
+        WORKSPACE_ENDPOINTS.put("GET " + WS + "/audit-events", Permission.AUDIT_READ);
 
         AUTHENTICATED_ENDPOINTS.add("GET /api/v1/me");
         AUTHENTICATED_ENDPOINTS.add("GET /api/v1/workspaces");

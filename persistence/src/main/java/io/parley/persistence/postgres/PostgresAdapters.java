@@ -3,8 +3,10 @@ package io.parley.persistence.postgres;
 import io.parley.core.port.ApiKeys;
 import io.parley.core.port.Invites;
 import io.parley.core.port.Members;
+import io.parley.core.port.AuditLog;
 import io.parley.core.port.AuditTrail;
 import io.parley.core.port.Clock;
+import io.parley.core.port.ConversationQueries;
 import io.parley.core.port.Conversations;
 import io.parley.core.port.IdGenerator;
 import io.parley.core.port.KnowledgeIndex;
@@ -12,6 +14,7 @@ import io.parley.core.port.MagicLinks;
 import io.parley.core.port.MessageLog;
 import io.parley.core.port.Operators;
 import io.parley.core.port.RefreshTokens;
+import io.parley.core.port.VisitorRecords;
 import io.parley.core.port.Visitors;
 import io.parley.core.port.WidgetKeys;
 import io.parley.core.port.Workspaces;
@@ -40,6 +43,9 @@ public final class PostgresAdapters {
     private final ApiKeys apiKeys;
     private final Members members;
     private final Invites invites;
+    private final VisitorRecords visitorRecords;
+    private final ConversationQueries conversationQueries;
+    private final AuditLog auditLog;
     private final DatabaseClient db;
 
     public PostgresAdapters(ConnectionFactory connectionFactory, Clock clock, IdGenerator ids) {
@@ -62,6 +68,9 @@ public final class PostgresAdapters {
         this.apiKeys = new PostgresApiKeys(db, clock);
         this.members = new PostgresMembers(db, tx);
         this.invites = new PostgresInvites(db, tx);
+        this.visitorRecords = new PostgresVisitorRecords(db, tx);
+        this.conversationQueries = new PostgresConversationQueries(db, messageLog);
+        this.auditLog = new PostgresAuditLog(db);
     }
 
     public MessageLog messageLog() {
@@ -114,6 +123,18 @@ public final class PostgresAdapters {
 
     public ApiKeys apiKeys() {
         return apiKeys;
+    }
+
+    public VisitorRecords visitorRecords() {
+        return visitorRecords;
+    }
+
+    public ConversationQueries conversationQueries() {
+        return conversationQueries;
+    }
+
+    public AuditLog auditLog() {
+        return auditLog;
     }
 
     /** The id of the first audit event whose hash chain does not hold; empty when the whole trail holds. */
