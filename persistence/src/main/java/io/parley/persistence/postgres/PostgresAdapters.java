@@ -5,6 +5,7 @@ import io.parley.core.port.AuditTrail;
 import io.parley.core.port.Clock;
 import io.parley.core.port.Conversations;
 import io.parley.core.port.IdGenerator;
+import io.parley.core.port.IdentityVerification;
 import io.parley.core.port.KnowledgeIndex;
 import io.parley.core.port.MagicLinks;
 import io.parley.core.port.MessageLog;
@@ -36,6 +37,7 @@ public final class PostgresAdapters {
     private final RefreshTokens refreshTokens;
     private final PostgresAuditTrail auditTrail;
     private final ApiKeys apiKeys;
+    private final IdentityVerification identityVerification;
     private final DatabaseClient db;
 
     public PostgresAdapters(ConnectionFactory connectionFactory, Clock clock, IdGenerator ids) {
@@ -56,6 +58,7 @@ public final class PostgresAdapters {
         this.refreshTokens = new PostgresRefreshTokens(db, tx, clock);
         this.auditTrail = new PostgresAuditTrail(db, tx);
         this.apiKeys = new PostgresApiKeys(db, clock);
+        this.identityVerification = new PostgresIdentityVerification(db, clock);
     }
 
     public MessageLog messageLog() {
@@ -100,6 +103,10 @@ public final class PostgresAdapters {
 
     public ApiKeys apiKeys() {
         return apiKeys;
+    }
+
+    public IdentityVerification identityVerification() {
+        return identityVerification;
     }
 
     /** The id of the first audit event whose hash chain does not hold; empty when the whole trail holds. */
