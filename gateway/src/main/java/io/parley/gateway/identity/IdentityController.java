@@ -2,7 +2,6 @@ package io.parley.gateway.identity;
 
 import io.parley.core.model.AuditEvent;
 import io.parley.core.model.BotId;
-import io.parley.core.model.IdentitySecret;
 import io.parley.core.model.IdentitySecretId;
 import io.parley.core.model.Permission;
 import io.parley.core.port.IdentityVerification;
