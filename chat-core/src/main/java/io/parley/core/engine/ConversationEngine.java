@@ -36,6 +36,7 @@ public final class ConversationEngine {
     private final VisitorTokens tokens;
     private final ReplyRunner replies;
     private final ConversationFollower follower;
+    private final HelloVisitors helloVisitors;
 
     public ConversationEngine(EnginePorts ports, VisitorTokens tokens, Function<Bot, Responder> responders,
                               EngineSettings settings) {
@@ -43,6 +44,7 @@ public final class ConversationEngine {
         this.tokens = tokens;
         this.replies = new ReplyRunner(ports.log(), ports.bus(), ports.replies(), ports.ids(), responders, settings);
         this.follower = new ConversationFollower(ports.log(), ports.bus(), ports.replies());
+        this.helloVisitors = new HelloVisitors(ports, tokens);
     }
 
     /** May one more connection come from this address for this key? */
@@ -52,21 +54,13 @@ public final class ConversationEngine {
     }
 
     /**
-     * Starts a visitor's session from its {@code hello}: a new visitor without a token, the token's
-     * visitor otherwise. Errors with {@link SessionRefusedException} for a bad token (4401) or a
-     * conversation that is not the visitor's (4403).
+     * Starts a visitor's session from its {@code hello}; {@link HelloVisitors} says who the visitor is.
+     * Errors with {@link SessionRefusedException} for a bad visitor or identity token, or a bot that needs
+     * a signed-in user (4401), or a conversation that is not the visitor's (4403).
      */
     public Mono<Started> startVisitor(WidgetKey key, ClientFrame.Hello hello, String clientAddress) {
         Bot bot = key.bot();
-        Mono<VisitorId> visitor;
-        if (hello.visitorToken() == null) {
-            visitor = ports.visitors().create(bot.workspaceId()).map(v -> v.id());
-        } else {
-            visitor = tokens.verify(hello.visitorToken(), bot.workspaceId())
-                    .map(Mono::just)
-                    .orElseGet(() -> Mono.error(new SessionRefusedException(CloseCodes.NOT_AUTHENTICATED,
-                            "visitor token invalid or expired")));
-        }
+        Mono<VisitorId> visitor = helloVisitors.visitorOf(bot, hello, clientAddress);
         return visitor.flatMap(visitorId -> conversationOf(visitorId, bot, hello.conversationId())
                 .map(java.util.Optional::of)
                 .defaultIfEmpty(java.util.Optional.empty())

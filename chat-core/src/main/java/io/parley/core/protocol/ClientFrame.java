@@ -8,8 +8,13 @@ import tools.jackson.databind.JsonNode;
 /** A frame a visitor's client sends, decoded and validated by {@link FrameCodec}. */
 public sealed interface ClientFrame {
 
-    record Hello(@Nullable String visitorToken, @Nullable ConversationId conversationId, @Nullable Long lastSeq)
-            implements ClientFrame {
+    /** {@code identityToken}: the site's signed statement of who its signed-in user is (see IdentityTokens). */
+    record Hello(@Nullable String visitorToken, @Nullable ConversationId conversationId, @Nullable Long lastSeq,
+                 @Nullable String identityToken) implements ClientFrame {
+
+        public Hello(@Nullable String visitorToken, @Nullable ConversationId conversationId, @Nullable Long lastSeq) {
+            this(visitorToken, conversationId, lastSeq, null);
+        }
     }
 
     record PostMessage(String clientMsgId, String text) implements ClientFrame {

@@ -1,5 +1,6 @@
 package io.parley.core.protocol;
 
+import io.parley.core.identity.IdentityTokens;
 import io.parley.core.model.Author;
 import io.parley.core.model.ConversationId;
 import io.parley.core.model.MessageId;
@@ -50,7 +51,7 @@ public final class FrameCodec {
         switch (type.asString()) {
             case "hello":
                 return new ClientFrame.Hello(optionalString(node, "visitorToken", null),
-                        optionalConversationId(node), optionalSeq(node, "lastSeq"));
+                        optionalConversationId(node), optionalSeq(node, "lastSeq"), identityToken(node));
             case "message":
                 return message(node);
             case "typing":
@@ -195,6 +196,14 @@ public final class FrameCodec {
             throw bad("'" + field + "' must be a whole number ≥ 0", null);
         }
         return value.asLong();
+    }
+
+    private static @Nullable String identityToken(JsonNode node) {
+        String token = optionalString(node, "identityToken", null);
+        if (token != null && (token.isEmpty() || token.length() > IdentityTokens.MAX_TOKEN_CHARS)) {
+            throw bad("'identityToken' must have 1 to " + IdentityTokens.MAX_TOKEN_CHARS + " characters", null);
+        }
+        return token;
     }
 
     private static @Nullable String optionalString(JsonNode node, String field, @Nullable String clientMsgId) {

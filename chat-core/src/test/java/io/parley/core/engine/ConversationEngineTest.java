@@ -258,7 +258,8 @@ class ConversationEngineTest {
         engine.post(session, new ClientFrame.PostMessage("g1", "are you there?")).subscribe().dispose();
 
         assertThat(scripted.nextReply()).isNotNull();
-        assertThat(mem.bus.published.subList(before, mem.bus.published.size()))
+        List<LiveSignal> published = List.copyOf(mem.bus.published);
+        assertThat(published.subList(before, published.size()))
                 .anySatisfy(s -> assertThat(s).isInstanceOf(LiveSignal.Stored.class));
     }
 

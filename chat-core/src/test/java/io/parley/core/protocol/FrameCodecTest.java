@@ -31,6 +31,19 @@ class FrameCodecTest {
         assertThat(codec.encode(new ServerFrame.Pong(ping.t()))).isEqualTo("{\"type\":\"pong\",\"t\":{\"n\":[1,2]}}");
     }
 
+    @Test
+    void helloCarriesAnIdentityTokenOfAtMost4096Characters() {
+        String longest = "a".repeat(4096);
+
+        assertThat(codec.decodeVisitorFrame("{\"type\":\"hello\",\"identityToken\":\"" + longest + "\"}"))
+                .isEqualTo(new ClientFrame.Hello(null, null, null, longest));
+        for (String bad : new String[]{"\"" + longest + "a\"", "\"\"", "42", "{}"}) {
+            assertThatThrownBy(() -> codec.decodeVisitorFrame("{\"type\":\"hello\",\"identityToken\":" + bad + "}"))
+                    .isInstanceOf(BadFrameException.class)
+                    .hasMessageContaining("identityToken");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "not json", "[1,2]", "\"hello\"", "{}", "{\"type\":42}", "{\"type\":\"shout\"}",

@@ -7,10 +7,13 @@ import io.parley.core.model.Conversation;
 import io.parley.core.model.ConversationId;
 import io.parley.core.model.Finish;
 import io.parley.core.model.HandoffState;
+import io.parley.core.model.IdentitySecret;
+import io.parley.core.model.IdentitySecretId;
 import io.parley.core.model.KnowledgeEntry;
 import io.parley.core.model.MessageId;
 import io.parley.core.model.RateLimit;
 import io.parley.core.model.StoredEvent;
+import io.parley.core.model.VerifiedIdentity;
 import io.parley.core.model.Visitor;
 import io.parley.core.model.VisitorId;
 import io.parley.core.model.WorkspaceId;
@@ -18,6 +21,7 @@ import io.parley.core.port.Clock;
 import io.parley.core.port.Conversations;
 import io.parley.core.port.EventBus;
 import io.parley.core.port.IdGenerator;
+import io.parley.core.port.IdentityVerification;
 import io.parley.core.port.KnowledgeIndex;
 import io.parley.core.port.MessageLog;
 import io.parley.core.port.RateLimiter;
@@ -65,13 +69,14 @@ public final class InMemoryPorts {
     public final Log log = new Log();
     public final ConversationStore conversations = new ConversationStore();
     public final VisitorStore visitors = new VisitorStore();
+    public final IdentityStore identities = new IdentityStore();
     public final Bus bus = new Bus();
     public final Replies replies = new Replies();
     public final Limiter rateLimiter = new Limiter();
     public final Knowledge knowledge = new Knowledge();
 
     public EnginePorts ports() {
-        return new EnginePorts(log, conversations, visitors, bus, replies, rateLimiter, ids, clock);
+        return new EnginePorts(log, conversations, visitors, identities, bus, replies, rateLimiter, ids, clock);
     }
 
     public final class Log implements MessageLog {
@@ -189,17 +194,128 @@ public final class InMemoryPorts {
 
     public final class VisitorStore implements Visitors {
         private final Map<VisitorId, Visitor> byId = new HashMap<>();
+        /** What the visitors table keeps besides the visitor itself, for assertions. */
+        public final Map<VisitorId, Details> details = new java.util.concurrent.ConcurrentHashMap<>();
+
+        public record Details(@Nullable String externalId, @Nullable String email, @Nullable String name,
+                              @Nullable String phone, @Nullable String ipAddress) {
+            public boolean verified() {
+                return externalId != null;
+            }
+        }
 
         @Override
         public synchronized Mono<Visitor> create(WorkspaceId workspaceId) {
             Visitor v = new Visitor(ids.visitorId(), workspaceId, clock.now());
             byId.put(v.id(), v);
+            details.put(v.id(), new Details(null, null, null, null, null));
             return Mono.just(v);
         }
 
         @Override
         public synchronized Mono<Visitor> find(VisitorId id) {
             return Mono.justOrEmpty(byId.get(id));
+        }
+
+        @Override
+        public synchronized Mono<Boolean> identify(VisitorId id, WorkspaceId workspaceId, VerifiedIdentity identity) {
+            Visitor visitor = byId.get(id);
+            if (visitor == null || !visitor.workspaceId().equals(workspaceId)) {
+                return Mono.just(false);
+            }
+            Details current = details.get(id);
+            boolean theirs = identity.subject().equals(current.externalId())
+                    || (current.externalId() == null && verifiedAs(workspaceId, identity.subject()).isEmpty());
+            if (theirs) {
+                details.put(id, refreshed(current, identity));
+            }
+            return Mono.just(theirs);
+        }
+
+        @Override
+        public synchronized Mono<Visitor> findOrCreateVerified(WorkspaceId workspaceId, VerifiedIdentity identity) {
+            Visitor visitor = verifiedAs(workspaceId, identity.subject())
+                    .orElseGet(() -> create(workspaceId).block());
+            details.put(visitor.id(), refreshed(details.get(visitor.id()), identity));
+            return Mono.just(visitor);
+        }
+
+        @Override
+        public synchronized Mono<String> externalIdOf(VisitorId id) {
+            Details d = details.get(id);
+            return Mono.justOrEmpty(d == null ? null : d.externalId());
+        }
+
+        @Override
+        public synchronized Mono<Void> recordAddress(VisitorId id, String address) {
+            details.computeIfPresent(id, (k, d) -> new Details(d.externalId(), d.email(), d.name(), d.phone(), address));
+            return Mono.empty();
+        }
+
+        private Optional<Visitor> verifiedAs(WorkspaceId workspaceId, String subject) {
+            return byId.values().stream()
+                    .filter(v -> v.workspaceId().equals(workspaceId) && subject.equals(details.get(v.id()).externalId()))
+                    .findFirst();
+        }
+
+        private static Details refreshed(Details d, VerifiedIdentity identity) {
+            return new Details(identity.subject(), identity.email() != null ? identity.email() : d.email(),
+                    identity.name() != null ? identity.name() : d.name(),
+                    identity.phone() != null ? identity.phone() : d.phone(), d.ipAddress());
+        }
+    }
+
+    /** A bot's identity settings; secrets are added with {@link #createSecret} or {@link #add}. */
+    public final class IdentityStore implements IdentityVerification {
+        private final Map<BotId, Boolean> verifiedOnly = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<BotId, List<IdentitySecret>> secrets = new java.util.concurrent.ConcurrentHashMap<>();
+
+        public void verifiedVisitorsOnly(BotId bot, boolean on) {
+            verifiedOnly.put(bot, on);
+        }
+
+        public synchronized void add(BotId bot, IdentitySecret secret) {
+            secrets.computeIfAbsent(bot, k -> new ArrayList<>()).add(secret);
+        }
+
+        @Override
+        public Mono<Boolean> verifiedVisitorsOnly(BotId bot) {
+            return Mono.just(verifiedOnly.getOrDefault(bot, false));
+        }
+
+        @Override
+        public synchronized Flux<IdentitySecret> activeSecrets(BotId bot) {
+            return Flux.fromIterable(List.copyOf(secrets.getOrDefault(bot, List.of())));
+        }
+
+        @Override
+        public synchronized Mono<Settings> settings(WorkspaceId workspace, BotId bot) {
+            return Mono.just(new Settings(verifiedOnly.getOrDefault(bot, false), secrets.getOrDefault(bot, List.of())));
+        }
+
+        @Override
+        public Mono<Boolean> setVerifiedVisitorsOnly(WorkspaceId workspace, BotId bot, boolean on) {
+            verifiedOnly.put(bot, on);
+            return Mono.just(true);
+        }
+
+        @Override
+        public synchronized Mono<IdentitySecret> createSecret(BotId bot) {
+            List<IdentitySecret> active = secrets.computeIfAbsent(bot, k -> new ArrayList<>());
+            if (active.size() >= MAX_ACTIVE_SECRETS) {
+                return Mono.empty();
+            }
+            byte[] bytes = new byte[IdentitySecret.BYTES];
+            new java.security.SecureRandom().nextBytes(bytes);
+            IdentitySecret secret = new IdentitySecret(new IdentitySecretId("is_" + counter.incrementAndGet()), bytes,
+                    clock.now());
+            active.add(secret);
+            return Mono.just(secret);
+        }
+
+        @Override
+        public synchronized Mono<Boolean> revokeSecret(BotId bot, IdentitySecretId id) {
+            return Mono.just(secrets.getOrDefault(bot, new ArrayList<>()).removeIf(s -> s.id().equals(id)));
         }
     }
 

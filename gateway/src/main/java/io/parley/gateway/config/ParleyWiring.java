@@ -102,7 +102,7 @@ public class ParleyWiring {
     ConversationEngine conversationEngine(PostgresAdapters postgres, RedisAdapters redis, IdGenerator ids, Clock clock,
                                           VisitorTokens tokens, BotProperties bots) {
         EnginePorts ports = new EnginePorts(postgres.messageLog(), postgres.conversations(), postgres.visitors(),
-                redis.eventBus(), redis.replyStreams(), redis.rateLimiter(), ids, clock);
+                postgres.identityVerification(), redis.eventBus(), redis.replyStreams(), redis.rateLimiter(), ids, clock);
         KnowledgeBaseResponder knowledgeBase = new KnowledgeBaseResponder(postgres.knowledgeIndex(),
                 bots.knowledgePieceInterval());
         return new ConversationEngine(ports, tokens, bot -> responderFor(bot, knowledgeBase),

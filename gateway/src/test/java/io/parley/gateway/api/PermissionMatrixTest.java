@@ -62,6 +62,10 @@ class PermissionMatrixTest extends GatewayIntegrationTest {
         WORKSPACE_ENDPOINTS.put("GET " + WS + "/visitors/{visitorId}/export", Permission.VISITORS_EXPORT);
         WORKSPACE_ENDPOINTS.put("DELETE " + WS + "/visitors/{visitorId}", Permission.VISITORS_DELETE);
         WORKSPACE_ENDPOINTS.put("GET " + WS + "/audit-events", Permission.AUDIT_READ);
+        WORKSPACE_ENDPOINTS.put("GET " + WS + "/bots/{botId}/identity", Permission.BOTS_READ);
+        WORKSPACE_ENDPOINTS.put("PUT " + WS + "/bots/{botId}/identity", Permission.BOTS_WRITE);
+        WORKSPACE_ENDPOINTS.put("POST " + WS + "/bots/{botId}/identity/secrets", Permission.BOTS_WRITE);
+        WORKSPACE_ENDPOINTS.put("DELETE " + WS + "/bots/{botId}/identity/secrets/{secretId}", Permission.BOTS_WRITE);
 
         AUTHENTICATED_ENDPOINTS.add("GET /api/v1/me");
         AUTHENTICATED_ENDPOINTS.add("GET /api/v1/workspaces");

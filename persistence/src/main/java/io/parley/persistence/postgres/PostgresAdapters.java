@@ -9,6 +9,7 @@ import io.parley.core.port.Clock;
 import io.parley.core.port.ConversationQueries;
 import io.parley.core.port.Conversations;
 import io.parley.core.port.IdGenerator;
+import io.parley.core.port.IdentityVerification;
 import io.parley.core.port.KnowledgeIndex;
 import io.parley.core.port.MagicLinks;
 import io.parley.core.port.MessageLog;
@@ -46,6 +47,7 @@ public final class PostgresAdapters {
     private final VisitorRecords visitorRecords;
     private final ConversationQueries conversationQueries;
     private final AuditLog auditLog;
+    private final IdentityVerification identityVerification;
     private final DatabaseClient db;
 
     public PostgresAdapters(ConnectionFactory connectionFactory, Clock clock, IdGenerator ids) {
@@ -71,6 +73,7 @@ public final class PostgresAdapters {
         this.visitorRecords = new PostgresVisitorRecords(db, tx);
         this.conversationQueries = new PostgresConversationQueries(db, messageLog);
         this.auditLog = new PostgresAuditLog(db);
+        this.identityVerification = new PostgresIdentityVerification(db, clock);
     }
 
     public MessageLog messageLog() {
@@ -135,6 +138,10 @@ public final class PostgresAdapters {
 
     public AuditLog auditLog() {
         return auditLog;
+    }
+
+    public IdentityVerification identityVerification() {
+        return identityVerification;
     }
 
     /** The id of the first audit event whose hash chain does not hold; empty when the whole trail holds. */

@@ -1,6 +1,8 @@
 package io.parley.persistence.postgres;
 
 import io.parley.core.model.ApiKeyId;
+import io.parley.core.model.IdentitySecret;
+import io.parley.core.model.IdentitySecretId;
 import io.parley.core.model.OperatorId;
 import io.parley.core.model.WorkspaceId;
 
@@ -33,6 +35,17 @@ final class SecureIds {
 
     static String inviteId() {
         return next("inv_");
+    }
+
+    static IdentitySecretId identitySecretId() {
+        return new IdentitySecretId(next(IdentitySecretId.PREFIX));
+    }
+
+    /** 32 random bytes: an identity secret. */
+    static byte[] identitySecret() {
+        byte[] bytes = new byte[IdentitySecret.BYTES];
+        RANDOM.nextBytes(bytes);
+        return bytes;
     }
 
     private static String next(String prefix) {
