@@ -2,15 +2,18 @@ package io.parley.persistence.postgres;
 
 import io.parley.core.port.ApiKeys;
 import io.parley.core.port.AuditTrail;
+import io.parley.core.port.Bots;
 import io.parley.core.port.Clock;
 import io.parley.core.port.Conversations;
 import io.parley.core.port.IdGenerator;
+import io.parley.core.port.KnowledgeBase;
 import io.parley.core.port.KnowledgeIndex;
 import io.parley.core.port.MagicLinks;
 import io.parley.core.port.MessageLog;
 import io.parley.core.port.Operators;
 import io.parley.core.port.RefreshTokens;
 import io.parley.core.port.Visitors;
+import io.parley.core.port.WidgetKeyRegistry;
 import io.parley.core.port.WidgetKeys;
 import io.parley.core.port.Workspaces;
 import io.r2dbc.spi.ConnectionFactory;
@@ -28,7 +31,7 @@ public final class PostgresAdapters {
     private final MessageLog messageLog;
     private final Conversations conversations;
     private final Visitors visitors;
-    private final WidgetKeys widgetKeys;
+    private final PostgresWidgetKeys widgetKeys;
     private final KnowledgeIndex knowledgeIndex;
     private final Operators operators;
     private final Workspaces workspaces;
@@ -36,6 +39,8 @@ public final class PostgresAdapters {
     private final RefreshTokens refreshTokens;
     private final PostgresAuditTrail auditTrail;
     private final ApiKeys apiKeys;
+    private final Bots bots;
+    private final KnowledgeBase knowledgeBase;
     private final DatabaseClient db;
 
     public PostgresAdapters(ConnectionFactory connectionFactory, Clock clock, IdGenerator ids) {
@@ -48,7 +53,7 @@ public final class PostgresAdapters {
         this.messageLog = new PostgresMessageLog(db, tx, clock, bodies);
         this.conversations = new PostgresConversations(db, clock, ids);
         this.visitors = new PostgresVisitors(db, clock, ids);
-        this.widgetKeys = new PostgresWidgetKeys(db);
+        this.widgetKeys = new PostgresWidgetKeys(db, clock);
         this.knowledgeIndex = new PostgresKnowledgeIndex(db);
         this.operators = new PostgresOperators(db, tx, clock);
         this.workspaces = new PostgresWorkspaces(db, tx, clock);
@@ -56,6 +61,8 @@ public final class PostgresAdapters {
         this.refreshTokens = new PostgresRefreshTokens(db, tx, clock);
         this.auditTrail = new PostgresAuditTrail(db, tx);
         this.apiKeys = new PostgresApiKeys(db, clock);
+        this.bots = new PostgresBots(db, clock);
+        this.knowledgeBase = new PostgresKnowledgeBase(db, tx, clock);
     }
 
     public MessageLog messageLog() {
@@ -76,6 +83,18 @@ public final class PostgresAdapters {
 
     public KnowledgeIndex knowledgeIndex() {
         return knowledgeIndex;
+    }
+
+    public KnowledgeBase knowledgeBase() {
+        return knowledgeBase;
+    }
+
+    public Bots bots() {
+        return bots;
+    }
+
+    public WidgetKeyRegistry widgetKeyRegistry() {
+        return widgetKeys;
     }
 
     public Operators operators() {
