@@ -8,5 +8,4 @@ import org.jspecify.annotations.Nullable;
  * given one.
  */
 public record OpenAiSettings(@Nullable String baseUrl, @Nullable String model, boolean apiKeySet) {
-    public static final OpenAiSettings NONE = new OpenAiSettings(null, null, false);
 }
