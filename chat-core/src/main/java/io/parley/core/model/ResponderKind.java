@@ -5,5 +5,7 @@ public enum ResponderKind {
     /** Answers from the bot's knowledge entries. */
     KNOWLEDGE_BASE,
     /** Deterministic tokens at a fixed rate, for load tests. */
-    SYNTHETIC
+    SYNTHETIC,
+    /** An OpenAI-compatible chat-completions endpoint (base URL, model, API key of the bot's settings). */
+    OPENAI
 }

@@ -54,21 +54,21 @@ public final class TestBots {
             try (PreparedStatement bot = db.prepareStatement("""
                     INSERT INTO bots (id, workspace_id, name, greeting, responder, synthetic_tokens,
                         synthetic_tokens_per_second, messages_per_visitor_permits, messages_per_key_ip_permits,
-                        connections_per_key_ip_permits)
-                    VALUES (?, 'w_demo', 'Test Bot', 'Hello from the test bot', ?, 40, 20, ?, ?, ?)""")) {
+                        connections_per_key_ip_permits, allowed_origins, allow_native_clients)
+                    VALUES (?, 'w_demo', 'Test Bot', 'Hello from the test bot', ?, 40, 20, ?, ?, ?, ?, ?)""")) {
                 bot.setString(1, botId);
                 bot.setString(2, responder);
                 bot.setInt(3, messagesPerVisitor);
                 bot.setInt(4, messagesPerKeyAndIp);
                 bot.setInt(5, connectionsPerKeyAndIp);
+                bot.setArray(6, db.createArrayOf("text", origins.toArray()));
+                bot.setBoolean(7, allowNative);
                 bot.executeUpdate();
             }
             try (PreparedStatement widget = db.prepareStatement(
-                    "INSERT INTO widget_keys (key, bot_id, allowed_origins, allow_native_clients) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO widget_keys (key, bot_id) VALUES (?, ?)")) {
                 widget.setString(1, key);
                 widget.setString(2, botId);
-                widget.setArray(3, db.createArrayOf("text", origins.toArray()));
-                widget.setBoolean(4, allowNative);
                 widget.executeUpdate();
             }
             try (PreparedStatement copy = db.prepareStatement("""

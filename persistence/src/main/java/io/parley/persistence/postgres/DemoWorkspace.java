@@ -17,7 +17,8 @@ import java.util.Locale;
 /**
  * The development profile's demo data: workspace {@value #WORKSPACE_ID} with the knowledge-base bot
  * {@value #DEMO_BOT_ID} (widget key {@value #DEMO_KEY}) and the load-test bot {@value #LOADTEST_BOT_ID}
- * (key {@value #LOADTEST_KEY}, rate limits lifted). Seeding makes the demo rows what this class says:
+ * (key {@value #LOADTEST_KEY}, rate limits lifted); both bots allow native clients, the demo bot also
+ * the origin {@value #DEMO_ORIGIN}. Seeding makes the demo rows what this class says:
  * it inserts what is missing, updates only rows that differ and leaves equal rows untouched, so it can run on
  * every start of every node.
  */
@@ -49,15 +50,15 @@ public final class DemoWorkspace {
                     To embed the chat widget, add one script tag to your pages, just before the closing body \
                     tag: <script src="https://YOUR-PARLEY-HOST/widget.js" data-key="pk_demo" async></script>. \
                     The data-key attribute is your public widget key (pk_demo in this demo). The key is safe to \
-                    put in a web page, but it only works from the origins listed for it, so add your site's \
-                    exact origin (scheme, host and port, for example https://www.example.com) to the key's \
+                    put in a web page, but it only works from the origins listed for its bot, so add your site's \
+                    exact origin (scheme, host and port, for example https://www.example.com) to the bot's \
                     allowed origins first."""),
             new Entry("k_demo_mobile_apps", "Connecting a mobile app or a native client", """
                     Mobile apps and other native clients connect to the same endpoint as the widget: open a \
                     WebSocket to wss://YOUR-PARLEY-HOST/ws/visitor?key=YOUR_KEY and offer the parley.v1 \
                     subprotocol. The first frame must be a hello; the server answers with a welcome that \
                     carries a visitorToken, which the app should keep and send in later hellos to stay the same \
-                    visitor. Apps send no Origin header, so the widget key must allow native clients."""),
+                    visitor. Apps send no Origin header, so the bot must allow native clients."""),
             new Entry("k_demo_streaming_replies", "How bot replies stream", """
                     A bot reply arrives in pieces as it is written: reply.start announces the reply and its \
                     messageId, each reply.delta carries the next piece of text to append, and reply.end \
@@ -127,12 +128,12 @@ public final class DemoWorkspace {
                 .bind("id", WORKSPACE_ID)
                 .then()
                 .then(insertBot(db, DEMO_BOT_ID, "Parley Demo", DEMO_GREETING, ResponderKind.KNOWLEDGE_BASE,
-                        SyntheticSettings.DEFAULT, BotLimits.DEFAULTS))
+                        SyntheticSettings.DEFAULT, BotLimits.DEFAULTS, new String[]{DEMO_ORIGIN}))
                 .then(insertBot(db, LOADTEST_BOT_ID, "Load Test",
                         "Load test bot: every answer is " + LOADTEST_SYNTHETIC.tokens() + " synthetic tokens.",
-                        ResponderKind.SYNTHETIC, LOADTEST_SYNTHETIC, BotLimits.LIFTED))
-                .then(insertKey(db, DEMO_KEY, DEMO_BOT_ID, new String[]{DEMO_ORIGIN}))
-                .then(insertKey(db, LOADTEST_KEY, LOADTEST_BOT_ID, new String[0]))
+                        ResponderKind.SYNTHETIC, LOADTEST_SYNTHETIC, BotLimits.LIFTED, new String[0]))
+                .then(insertKey(db, DEMO_KEY, DEMO_BOT_ID))
+                .then(insertKey(db, LOADTEST_KEY, LOADTEST_BOT_ID))
                 .then(Flux.fromIterable(KNOWLEDGE).concatMap(entry -> db.sql("""
                                 INSERT INTO knowledge_entries (id, bot_id, title, body)
                                 VALUES (:id, :botId, :title, :body)
@@ -155,36 +156,41 @@ public final class DemoWorkspace {
     }
 
     private static Mono<Void> insertBot(DatabaseClient db, String id, String name, String greeting,
-                                        ResponderKind responder, SyntheticSettings synthetic, BotLimits limits) {
+                                        ResponderKind responder, SyntheticSettings synthetic, BotLimits limits,
+                                    String[] origins) {
         return db.sql("""
                         INSERT INTO bots (id, workspace_id, name, greeting, responder,
                                           synthetic_tokens, synthetic_tokens_per_second,
                                           messages_per_visitor_permits, messages_per_visitor_window_ms,
                                           messages_per_key_ip_permits, messages_per_key_ip_window_ms,
-                                          connections_per_key_ip_permits, connections_per_key_ip_window_ms)
+                                          connections_per_key_ip_permits, connections_per_key_ip_window_ms,
+                                          allowed_origins, allow_native_clients)
                         VALUES (:id, :workspaceId, :name, :greeting, :responder, :tokens, :tokensPerSecond,
-                                :mvPermits, :mvWindow, :mkPermits, :mkWindow, :ckPermits, :ckWindow)
+                                :mvPermits, :mvWindow, :mkPermits, :mkWindow, :ckPermits, :ckWindow, :origins, true)
                         ON CONFLICT (id) DO UPDATE
                         SET (workspace_id, name, greeting, responder, synthetic_tokens, synthetic_tokens_per_second,
                              messages_per_visitor_permits, messages_per_visitor_window_ms,
                              messages_per_key_ip_permits, messages_per_key_ip_window_ms,
-                             connections_per_key_ip_permits, connections_per_key_ip_window_ms)
+                             connections_per_key_ip_permits, connections_per_key_ip_window_ms,
+                             allowed_origins, allow_native_clients)
                           = (EXCLUDED.workspace_id, EXCLUDED.name, EXCLUDED.greeting, EXCLUDED.responder,
                              EXCLUDED.synthetic_tokens, EXCLUDED.synthetic_tokens_per_second,
                              EXCLUDED.messages_per_visitor_permits, EXCLUDED.messages_per_visitor_window_ms,
                              EXCLUDED.messages_per_key_ip_permits, EXCLUDED.messages_per_key_ip_window_ms,
-                             EXCLUDED.connections_per_key_ip_permits, EXCLUDED.connections_per_key_ip_window_ms)
+                             EXCLUDED.connections_per_key_ip_permits, EXCLUDED.connections_per_key_ip_window_ms,
+                             EXCLUDED.allowed_origins, EXCLUDED.allow_native_clients)
                         WHERE (bots.workspace_id, bots.name, bots.greeting, bots.responder, bots.synthetic_tokens,
                                bots.synthetic_tokens_per_second, bots.messages_per_visitor_permits,
                                bots.messages_per_visitor_window_ms, bots.messages_per_key_ip_permits,
                                bots.messages_per_key_ip_window_ms, bots.connections_per_key_ip_permits,
-                               bots.connections_per_key_ip_window_ms)
+                               bots.connections_per_key_ip_window_ms, bots.allowed_origins, bots.allow_native_clients)
                               IS DISTINCT FROM
                               (EXCLUDED.workspace_id, EXCLUDED.name, EXCLUDED.greeting, EXCLUDED.responder,
                                EXCLUDED.synthetic_tokens, EXCLUDED.synthetic_tokens_per_second,
                                EXCLUDED.messages_per_visitor_permits, EXCLUDED.messages_per_visitor_window_ms,
                                EXCLUDED.messages_per_key_ip_permits, EXCLUDED.messages_per_key_ip_window_ms,
-                               EXCLUDED.connections_per_key_ip_permits, EXCLUDED.connections_per_key_ip_window_ms)""")
+                               EXCLUDED.connections_per_key_ip_permits, EXCLUDED.connections_per_key_ip_window_ms,
+                               EXCLUDED.allowed_origins, EXCLUDED.allow_native_clients)""")
                 .bind("id", id)
                 .bind("workspaceId", WORKSPACE_ID)
                 .bind("name", name)
@@ -198,6 +204,7 @@ public final class DemoWorkspace {
                 .bind("mkWindow", windowMillis(limits.messagesPerKeyAndIp()))
                 .bind("ckPermits", limits.connectionsPerKeyAndIp().permits())
                 .bind("ckWindow", windowMillis(limits.connectionsPerKeyAndIp()))
+                .bind("origins", origins)
                 .then();
     }
 
@@ -205,19 +212,15 @@ public final class DemoWorkspace {
         return limit.window().toMillis();
     }
 
-    private static Mono<Void> insertKey(DatabaseClient db, String key, String botId, String[] origins) {
+    private static Mono<Void> insertKey(DatabaseClient db, String key, String botId) {
         return db.sql("""
-                        INSERT INTO widget_keys (key, bot_id, allowed_origins, allow_native_clients, enabled)
-                        VALUES (:key, :botId, :origins, true, true)
+                        INSERT INTO widget_keys (key, bot_id, enabled)
+                        VALUES (:key, :botId, true)
                         ON CONFLICT (key) DO UPDATE
-                        SET (bot_id, allowed_origins, allow_native_clients, enabled)
-                          = (EXCLUDED.bot_id, EXCLUDED.allowed_origins, true, true)
-                        WHERE (widget_keys.bot_id, widget_keys.allowed_origins, widget_keys.allow_native_clients,
-                               widget_keys.enabled)
-                              IS DISTINCT FROM (EXCLUDED.bot_id, EXCLUDED.allowed_origins, true, true)""")
+                        SET (bot_id, enabled) = (EXCLUDED.bot_id, true)
+                        WHERE (widget_keys.bot_id, widget_keys.enabled) IS DISTINCT FROM (EXCLUDED.bot_id, true)""")
                 .bind("key", key)
                 .bind("botId", botId)
-                .bind("origins", origins)
                 .then();
     }
 }

@@ -5,11 +5,13 @@ import io.parley.core.port.Invites;
 import io.parley.core.port.Members;
 import io.parley.core.port.AuditLog;
 import io.parley.core.port.AuditTrail;
+import io.parley.core.port.Bots;
 import io.parley.core.port.Clock;
 import io.parley.core.port.ConversationQueries;
 import io.parley.core.port.Conversations;
 import io.parley.core.port.IdGenerator;
 import io.parley.core.port.IdentityVerification;
+import io.parley.core.port.KnowledgeBase;
 import io.parley.core.port.KnowledgeIndex;
 import io.parley.core.port.MagicLinks;
 import io.parley.core.port.MessageLog;
@@ -17,6 +19,7 @@ import io.parley.core.port.Operators;
 import io.parley.core.port.RefreshTokens;
 import io.parley.core.port.VisitorRecords;
 import io.parley.core.port.Visitors;
+import io.parley.core.port.WidgetKeyRegistry;
 import io.parley.core.port.WidgetKeys;
 import io.parley.core.port.Workspaces;
 import io.r2dbc.spi.ConnectionFactory;
@@ -34,7 +37,7 @@ public final class PostgresAdapters {
     private final MessageLog messageLog;
     private final Conversations conversations;
     private final Visitors visitors;
-    private final WidgetKeys widgetKeys;
+    private final PostgresWidgetKeys widgetKeys;
     private final KnowledgeIndex knowledgeIndex;
     private final Operators operators;
     private final Workspaces workspaces;
@@ -48,6 +51,8 @@ public final class PostgresAdapters {
     private final ConversationQueries conversationQueries;
     private final AuditLog auditLog;
     private final IdentityVerification identityVerification;
+    private final Bots bots;
+    private final KnowledgeBase knowledgeBase;
     private final DatabaseClient db;
 
     public PostgresAdapters(ConnectionFactory connectionFactory, Clock clock, IdGenerator ids) {
@@ -60,7 +65,7 @@ public final class PostgresAdapters {
         this.messageLog = new PostgresMessageLog(db, tx, clock, bodies);
         this.conversations = new PostgresConversations(db, clock, ids);
         this.visitors = new PostgresVisitors(db, clock, ids);
-        this.widgetKeys = new PostgresWidgetKeys(db);
+        this.widgetKeys = new PostgresWidgetKeys(db, clock);
         this.knowledgeIndex = new PostgresKnowledgeIndex(db);
         this.operators = new PostgresOperators(db, tx, clock);
         this.workspaces = new PostgresWorkspaces(db, tx, clock);
@@ -74,6 +79,8 @@ public final class PostgresAdapters {
         this.conversationQueries = new PostgresConversationQueries(db, messageLog);
         this.auditLog = new PostgresAuditLog(db);
         this.identityVerification = new PostgresIdentityVerification(db, clock);
+        this.bots = new PostgresBots(db, clock);
+        this.knowledgeBase = new PostgresKnowledgeBase(db, tx, clock);
     }
 
     public MessageLog messageLog() {
@@ -94,6 +101,18 @@ public final class PostgresAdapters {
 
     public KnowledgeIndex knowledgeIndex() {
         return knowledgeIndex;
+    }
+
+    public KnowledgeBase knowledgeBase() {
+        return knowledgeBase;
+    }
+
+    public Bots bots() {
+        return bots;
+    }
+
+    public WidgetKeyRegistry widgetKeyRegistry() {
+        return widgetKeys;
     }
 
     public Operators operators() {

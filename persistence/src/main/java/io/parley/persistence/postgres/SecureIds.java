@@ -3,6 +3,7 @@ package io.parley.persistence.postgres;
 import io.parley.core.model.ApiKeyId;
 import io.parley.core.model.IdentitySecret;
 import io.parley.core.model.IdentitySecretId;
+import io.parley.core.model.BotId;
 import io.parley.core.model.OperatorId;
 import io.parley.core.model.WorkspaceId;
 
@@ -10,7 +11,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Unguessable operator, workspace and API-key ids, made the way chat-core's {@code RandomIds} makes the others: the
+ * Unguessable operator, workspace, API-key, bot and knowledge-entry ids and widget keys, made the way chat-core's {@code RandomIds} makes the others: the
  * prefix and 128 random bits in URL-safe base64 (22 characters).
  */
 final class SecureIds {
@@ -46,6 +47,22 @@ final class SecureIds {
         byte[] bytes = new byte[IdentitySecret.BYTES];
         RANDOM.nextBytes(bytes);
         return bytes;
+    }
+
+    static BotId botId() {
+        return new BotId(next(BotId.PREFIX));
+    }
+
+    /** {@code ke_} and 128 random bits. */
+    static String knowledgeEntryId() {
+        return next("ke_");
+    }
+
+    /** A public widget key: {@code pk_} and 24 URL-safe characters (144 random bits). */
+    static String widgetKey() {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        return "pk_" + ENCODER.encodeToString(bytes);
     }
 
     private static String next(String prefix) {

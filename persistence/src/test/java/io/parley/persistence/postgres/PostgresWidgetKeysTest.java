@@ -56,16 +56,22 @@ class PostgresWidgetKeysTest {
     }
 
     @Test
-    void disabledKeyIsReturnedDisabled() {
-        String key = "pk_disabled_" + RandomIds.suffix();
-        StepVerifier.create(DatabaseClient.create(TestDatabase.connectionFactory())
-                        .sql("""
-                                INSERT INTO widget_keys (key, bot_id, allowed_origins, allow_native_clients, enabled)
-                                VALUES (:key, :botId, :origins, false, false)""")
-                        .bind("key", key)
-                        .bind("botId", DemoWorkspace.DEMO_BOT_ID)
+    void disabledKeyIsReturnedDisabledWithItsBotsOriginsAndNativeFlag() {
+        String suffix = RandomIds.suffix();
+        String key = "pk_disabled_" + suffix;
+        String bot = "b_disabled_" + suffix;
+        DatabaseClient db = DatabaseClient.create(TestDatabase.connectionFactory());
+        StepVerifier.create(db.sql("""
+                                INSERT INTO bots (id, workspace_id, name, greeting, responder, allowed_origins,
+                                                  allow_native_clients)
+                                VALUES (:bot, 'w_demo', 'Disabled', 'Hi', 'knowledge_base', :origins, false)""")
+                        .bind("bot", bot)
                         .bind("origins", new String[]{"https://a.example", "https://b.example:8443"})
-                        .then())
+                        .then()
+                        .then(db.sql("INSERT INTO widget_keys (key, bot_id, enabled) VALUES (:key, :bot, false)")
+                                .bind("key", key)
+                                .bind("bot", bot)
+                                .then()))
                 .expectComplete()
                 .verify(TIMEOUT);
 

@@ -1,0 +1,28 @@
+package io.parley.gateway.api.bots;
+
+import io.parley.core.port.Bots;
+import io.parley.core.port.KnowledgeBase;
+import io.parley.core.port.WidgetKeyRegistry;
+import io.parley.persistence.postgres.PostgresAdapters;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The administration ports of bots, widget keys and knowledge entries (PostgreSQL). */
+@Configuration(proxyBeanMethods = false)
+public class BotWiring {
+
+    @Bean
+    Bots bots(PostgresAdapters postgres) {
+        return postgres.bots();
+    }
+
+    @Bean
+    WidgetKeyRegistry widgetKeyRegistry(PostgresAdapters postgres) {
+        return postgres.widgetKeyRegistry();
+    }
+
+    @Bean
+    KnowledgeBase knowledgeBase(PostgresAdapters postgres) {
+        return postgres.knowledgeBase();
+    }
+}
