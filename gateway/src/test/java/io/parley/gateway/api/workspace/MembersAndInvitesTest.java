@@ -93,7 +93,7 @@ class MembersAndInvitesTest extends GatewayIntegrationTest {
         assertThat(setRole(owner, otherManager.operatorId(), "viewer").status()).isEqualTo(200);
         assertThat(setRole(owner, viewer.operatorId(), "admin").firstErrorField()).isEqualTo("role");
         assertThat(setRole(owner, "o_nobody", "viewer").status()).isEqualTo(404);
-        assertThat(auditKinds(owner.workspace())).contains("member.role_changed".replace('_', '.'));
+        assertThat(auditKinds(owner.workspace())).contains("member.role.changed");
     }
 
     @Test
