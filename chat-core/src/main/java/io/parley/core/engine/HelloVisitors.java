@@ -83,9 +83,12 @@ final class HelloVisitors {
         if (previous.isEmpty()) {
             return Mono.error(new SessionRefusedException(CloseCodes.NOT_AUTHENTICATED, VISITOR_TOKEN_INVALID));
         }
-        return ports.visitors().externalIdOf(previous.get())
-                .flatMap(signedIn -> Mono.<VisitorId>error(
-                        new SessionRefusedException(CloseCodes.NOT_AUTHENTICATED, VISITOR_SIGNED_IN)))
-                .defaultIfEmpty(previous.get());
+        return ports.visitors().find(previous.get())
+                .flatMap(found -> ports.visitors().externalIdOf(found.id())
+                        .flatMap(signedIn -> Mono.<VisitorId>error(
+                                new SessionRefusedException(CloseCodes.NOT_AUTHENTICATED, VISITOR_SIGNED_IN)))
+                        .defaultIfEmpty(found.id()))
+                // erased (GDPR) since its token was issued: this browser starts over as a new visitor
+                .switchIfEmpty(Mono.defer(() -> ports.visitors().create(workspace).map(Visitor::id)));
     }
 }

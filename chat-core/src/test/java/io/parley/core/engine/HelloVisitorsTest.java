@@ -121,6 +121,17 @@ class HelloVisitorsTest {
     }
 
     @Test
+    void theTokenOfAnErasedVisitorStartsANewVisitorInsteadOfReviving() {
+        String erasedVisitorsToken = tokens.issue(new VisitorId("v_erased"), Fixtures.WORKSPACE);
+
+        ServerFrame.Welcome welcome = hello(erasedVisitorsToken, null);
+
+        assertThat(welcome.visitorId()).isNotEqualTo(new VisitorId("v_erased"));
+        assertThat(mem.visitors.find(welcome.visitorId()).block(WAIT)).isNotNull();
+        assertThat(tokens.verify(welcome.visitorToken(), Fixtures.WORKSPACE)).contains(welcome.visitorId());
+    }
+
+    @Test
     void theVisitorTokenOfASignedInUserAloneIsRefused() {
         ServerFrame.Welcome signedIn = hello(null, signedIn("user-1"));
 

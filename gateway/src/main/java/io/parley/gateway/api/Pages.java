@@ -49,6 +49,14 @@ public final class Pages {
         return new Body<>(page.items(), page.next() == null ? null : encode(page.next()));
     }
 
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+    /** Whether PostgreSQL's timestamptz holds {@code instant}: years 1 to 9999, as the API accepts them. */
+    public static boolean storable(Instant instant) {
+        return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
+    }
+
     static String encode(PageCursor cursor) {
         long micros = cursor.at().getEpochSecond() * 1_000_000L + cursor.at().getNano() / 1_000;
         return Base64.getUrlEncoder().withoutPadding()
@@ -61,11 +69,11 @@ public final class Pages {
             int colon = text.indexOf(':');
             long micros = Long.parseLong(text.substring(0, colon));
             String id = text.substring(colon + 1);
-            if (!ID.matcher(id).matches()) {
-                throw new IllegalArgumentException("bad id");
+            Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+            if (!ID.matcher(id).matches() || !storable(at)) {
+                throw new IllegalArgumentException("not a cursor of ours");
             }
-            return new PageCursor(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                    Math.floorMod(micros, 1_000_000L) * 1_000L), id);
+            return new PageCursor(at, id);
         } catch (RuntimeException e) {
             throw ApiProblem.invalid("cursor", "Not a cursor of this list; pass nextCursor from the previous page as it is.");
         }

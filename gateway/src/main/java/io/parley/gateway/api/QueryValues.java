@@ -21,7 +21,9 @@ public final class QueryValues {
             return null;
         }
         try {
-            return OffsetDateTime.parse(value.strip()).toInstant();
+            Instant instant = OffsetDateTime.parse(value.strip()).toInstant();
+            return Pages.storable(instant) ? instant
+                    : fail(field, "Give an instant between the years 1 and 9999.");
         } catch (DateTimeParseException e) {
             return fail(field, "Give an RFC 3339 instant with an offset, e.g. 2026-11-28T23:41:07Z.");
         }

@@ -211,6 +211,8 @@ class ApiKeyTest extends GatewayIntegrationTest {
                 "{\"name\":\"n\",\"scopes\":[\"knowledge:read\"],\"admin\":true}");
         assertThat(unknownField.status()).isEqualTo(400);
         assertThat(unknownField.json().get("errors").get(0).get("field").asString()).isEqualTo("admin");
+        assertThat(create(owner.access(), owner.workspace(), "{\"name\":\"a\\u0000b\",\"scopes\":[\"bots:read\"]}")
+                .json().get("errors").get(0).get("field").asString()).as("a NUL in the name").isEqualTo("name");
         assertThat(list(owner.access(), owner.workspace()).json()).as("nothing was created").isEmpty();
     }
 

@@ -49,7 +49,8 @@ final class PostgresIdentityVerification implements IdentityVerification {
 
     @Override
     public Mono<Settings> settings(WorkspaceId workspace, BotId bot) {
-        return db.sql("SELECT verified_visitors_only FROM bots WHERE id = :bot AND workspace_id = :workspace")
+        return db.sql("SELECT verified_visitors_only FROM bots WHERE id = :bot AND workspace_id = :workspace"
+                        + " AND archived_at IS NULL")
                 .bind("bot", bot.value())
                 .bind("workspace", workspace.value())
                 .map(row -> Sql.bool(row, "verified_visitors_only"))
@@ -60,7 +61,8 @@ final class PostgresIdentityVerification implements IdentityVerification {
 
     @Override
     public Mono<Boolean> setVerifiedVisitorsOnly(WorkspaceId workspace, BotId bot, boolean on) {
-        return db.sql("UPDATE bots SET verified_visitors_only = :on WHERE id = :bot AND workspace_id = :workspace")
+        return db.sql("UPDATE bots SET verified_visitors_only = :on WHERE id = :bot AND workspace_id = :workspace"
+                        + " AND archived_at IS NULL")
                 .bind("on", on)
                 .bind("bot", bot.value())
                 .bind("workspace", workspace.value())
@@ -70,6 +72,11 @@ final class PostgresIdentityVerification implements IdentityVerification {
 
     @Override
     public Mono<IdentitySecret> createSecret(BotId bot) {
+        // Two requests racing for the same free slot: the loser tries once more, for the other slot.
+        return insertSecret(bot).switchIfEmpty(Mono.defer(() -> insertSecret(bot)));
+    }
+
+    private Mono<IdentitySecret> insertSecret(BotId bot) {
         return Mono.defer(() -> db.sql("""
                                 INSERT INTO bot_identity_secrets (id, bot_id, slot, secret, created_at)
                                 SELECT :id, :bot, free.slot, :secret, :createdAt
@@ -85,7 +92,7 @@ final class PostgresIdentityVerification implements IdentityVerification {
                         .bind("createdAt", Sql.storable(clock.now()))
                         .map(PostgresIdentityVerification::secret)
                         .one())
-                // Another request took the last free slot at the same moment: the bot has two active secrets.
+                // Another request took this free slot at the same moment.
                 .onErrorResume(DataIntegrityViolationException.class, e -> Mono.empty());
     }
 

@@ -135,6 +135,12 @@ final class BotInput {
                 apiKey = Bots.ApiKeyChange.to(openai.apiKey().isEmpty() ? null : openai.apiKey());
             }
         }
+        if (apiKey == Bots.ApiKeyChange.KEEP && baseUrl != null && current.openAiBaseUrl() != null
+                && !baseUrl.equals(current.openAiBaseUrl())) {
+            // a stored key is never sent to an address it was not given for
+            errors.add(new FieldError("openai.apiKey",
+                    "Changing openai.baseUrl needs the API key for the new address in the same request (or \"\" for none)."));
+        }
         if (responder == ResponderKind.OPENAI) {
             if (baseUrl == null) {
                 errors.add(new FieldError("openai.baseUrl", "Required when the responder is openai."));

@@ -72,6 +72,11 @@ public class VisitorController {
                         + MAX_EMAIL_LENGTH + " characters."));
             }
             boolean shown = caller.seesPersonalData();
+            if (wanted != null && !shown) {
+                // a masked caller must not learn an address by asking whether it matches
+                return Mono.error(ApiProblem.forbidden("Searching visitors by e-mail needs "
+                        + Permission.PERSONAL_DATA_READ.wire() + ".").with("permission", Permission.PERSONAL_DATA_READ.wire()));
+            }
             return visitors.page(caller.workspace(), wanted, page.limit(), page.after())
                     .map(found -> ResponseEntity.ok().cacheControl(CacheControl.noStore())
                             .body(Pages.body(found.map(visitor -> VisitorViews.full(visitor, shown)))));

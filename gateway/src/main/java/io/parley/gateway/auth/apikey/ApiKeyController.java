@@ -87,8 +87,9 @@ public class ApiKeyController {
         return access.require(workspaceId, Permission.API_KEYS_MANAGE).flatMap(caller -> {
             List<ApiProblem.FieldError> errors = new ArrayList<>();
             String name = body.name() == null ? "" : body.name().strip();
-            if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
-                errors.add(new ApiProblem.FieldError("name", "Give a name of 1 to " + MAX_NAME_LENGTH + " characters."));
+            if (name.isEmpty() || name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
+                errors.add(new ApiProblem.FieldError("name", "Give a name of 1 to " + MAX_NAME_LENGTH
+                        + " characters, without control characters."));
             }
             Set<ApiKeyScope> scopes = scopes(body.scopes(), errors);
             Integer days = body.expiresInDays();

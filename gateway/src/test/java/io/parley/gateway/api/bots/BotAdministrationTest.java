@@ -155,6 +155,15 @@ class BotAdministrationTest extends GatewayIntegrationTest {
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.body()).doesNotContain(SECRET);
         assertThat(auditDetailsOfWorkspace()).doesNotContain(SECRET);
+        Reply redirected = api.patch(owner.bearer(), path,
+                json(Map.of("openai", Map.of("baseUrl", "https://elsewhere.example/v1"))));
+        assertThat(redirected.status()).as("the stored key is never sent to a new address").isEqualTo(400);
+        assertThat(redirected.firstErrorField()).isEqualTo("openai.apiKey");
+        assertThat(api.get(owner.bearer(), path).json().get("openai").get("baseUrl").asString())
+                .isEqualTo("https://api.example.com/v1");
+        Reply moved = api.patch(owner.bearer(), path, json(Map.of("openai",
+                Map.of("baseUrl", "https://elsewhere.example/v1", "apiKey", "sk-new-key-for-elsewhere"))));
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
 
         Reply cleared = api.patch(owner.bearer(), path, json(Map.of("openai", Map.of("apiKey", ""))));
         assertThat(cleared.json().get("openai").get("apiKeySet").asBoolean()).isFalse();

@@ -135,6 +135,16 @@ class IdentityApiTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void anArchivedBotHasNoIdentitySettingsAndMintsNoSecret() {
+        assertThat(api.delete(owner.bearer(), "/api/v1/workspaces/" + owner.workspace() + "/bots/" + bot).status())
+                .isEqualTo(204);
+
+        assertThat(api.get(owner.bearer(), identity()).status()).isEqualTo(404);
+        assertThat(api.put(owner.bearer(), identity(), "{\"verifiedVisitorsOnly\":true}").status()).isEqualTo(404);
+        assertThat(api.post(owner.bearer(), identity() + "/secrets", null).status()).isEqualTo(404);
+    }
+
+    @Test
     void aViewerReadsButChangesNothing() {
         ApiClient.Session viewer = api.member(owner.workspace(), Role.VIEWER);
         String secret = api.post(owner.bearer(), identity() + "/secrets", null).json().get("id").asString();

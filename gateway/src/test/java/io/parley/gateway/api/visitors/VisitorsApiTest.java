@@ -350,6 +350,14 @@ class VisitorsApiTest extends GatewayIntegrationTest {
         assertThat(ids("/visitors?email=nobody@example.com")).isEmpty();
     }
 
+    @Test
+    void aCallerWhoSeesPersonalDataMaskedCannotSearchByEmail() {
+        ApiClient.Session viewer = api.member(workspace, Role.VIEWER);
+        ApiClient.Reply probe = api.get(viewer.bearer(), path("/visitors?email=" + person.email()));
+        assertThat(probe.status()).as("a viewer would learn the address by a match").isEqualTo(403);
+        assertThat(probe.body()).doesNotContain(visitor).doesNotContain(person.email());
+    }
+
     private List<String> ids(String rest) {
         ApiClient.Reply reply = api.get(owner.bearer(), path(rest));
         assertThat(reply.status()).as(rest + ": " + reply.body()).isEqualTo(200);
@@ -374,6 +382,9 @@ class VisitorsApiTest extends GatewayIntegrationTest {
         fieldOf.put("/conversations/" + conversation + "?limit=501", "limit");
         fieldOf.put("/visitors?cursor=bm90LWEtY3Vyc29y", "cursor");
         fieldOf.put("/visitors?limit=many", "limit");
+        fieldOf.put("/conversations?from=%2B300000-01-01T00:00:00Z", "from");
+        fieldOf.put("/conversations?to=-5000-01-01T00:00:00Z", "to");
+        fieldOf.put("/visitors?cursor=LTEwMDAwMDAwMDAwMDAwMDAwMDA6eA", "cursor");
         for (Map.Entry<String, String> bad : fieldOf.entrySet()) {
             ApiClient.Reply reply = api.get(owner.bearer(), path(bad.getKey()));
             assertThat(reply.status()).as(bad.getKey() + ": " + reply.body()).isEqualTo(400);
