@@ -3,6 +3,7 @@ package io.parley.gateway.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.gateway.testing.ApiClient;
+import io.parley.gateway.testing.ApiEndpoints;
 import io.parley.gateway.testing.GatewayIntegrationTest;
 import java.util.Locale;
 import java.util.Set;
@@ -37,13 +38,7 @@ class OpenApiDocsTest extends GatewayIntegrationTest {
         Set<String> documented = new TreeSet<>();
         document.get("paths").properties().forEach(path -> path.getValue().properties()
                 .forEach(operation -> documented.add(operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey())));
-        Set<String> served = new TreeSet<>();
-        mappings.getHandlerMethods().keySet().forEach(info -> info.getPatternsCondition().getPatterns().forEach(pattern -> {
-            if (pattern.getPatternString().startsWith("/api/v1/")) {
-                info.getMethodsCondition().getMethods().forEach(method ->
-                        served.add(method.name() + " " + pattern.getPatternString()));
-            }
-        }));
+        Set<String> served = ApiEndpoints.served(mappings, "/api/v1/");
         assertThat(served).isNotEmpty();
         assertThat(documented).containsAll(served);
 

@@ -7,6 +7,7 @@ import io.parley.core.model.ApiKeyScope;
 import io.parley.core.model.Permission;
 import io.parley.core.model.Role;
 import io.parley.gateway.testing.ApiClient;
+import io.parley.gateway.testing.ApiEndpoints;
 import io.parley.gateway.testing.GatewayIntegrationTest;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
-import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 
 /**
@@ -202,17 +202,10 @@ class PermissionMatrixTest extends GatewayIntegrationTest {
         return path.toString();
     }
 
-    /** "METHOD /path" of every /api/v1 handler method, except the login endpoints under /api/v1/auth. */
+    /** Every /api/v1 endpoint except the login endpoints under /api/v1/auth. */
     private Set<String> servedEndpoints() {
-        Set<String> served = new TreeSet<>();
-        mappings.getHandlerMethods().keySet().forEach(info -> info.getPatternsCondition().getPatterns().forEach(pattern -> {
-            String path = pattern.getPatternString();
-            if (path.startsWith("/api/v1/") && !path.startsWith("/api/v1/auth/")) {
-                Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
-                assertThat(methods).as("an /api endpoint without a method: " + path).isNotEmpty();
-                methods.forEach(method -> served.add(method.name() + " " + path));
-            }
-        }));
+        Set<String> served = new TreeSet<>(ApiEndpoints.served(mappings, "/api/v1/"));
+        served.removeIf(endpoint -> endpoint.split(" ")[1].startsWith("/api/v1/auth/"));
         return served;
     }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.ssl.SslContext;
 import io.parley.gateway.testing.GatewayIntegrationTest;
+import io.parley.gateway.testing.UpgradeRequests;
 import io.parley.gateway.testing.TestBots;
-import java.nio.charset.StandardCharsets;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -32,21 +32,8 @@ class VisitorSocketBadInputTest extends GatewayIntegrationTest {
 
     /** A WebSocket upgrade request sent as plain HTTPS, to read the refusal the server answers before any 101. */
     private Refusal handshake(String query, @Nullable String origin) {
-        return HttpClient.create()
-                .secure(spec -> spec.sslContext(ssl()))
-                .headers(h -> {
-                    h.set("Upgrade", "websocket").set("Connection", "Upgrade").set("Sec-WebSocket-Version", "13")
-                            .set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
-                    if (origin != null) {
-                        h.set("Origin", origin);
-                    }
-                })
-                .get()
-                .uri("https://localhost:" + httpsPort + "/ws/visitor" + query)
-                .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                        .map(text -> new Refusal(response.status().code(), text,
-                                Long.parseLong(response.responseHeaders().get("Retry-After", "0")))))
-                .block(TIMEOUT);
+        UpgradeRequests.Answer answer = UpgradeRequests.send(ssl(), httpsPort, "/ws/visitor" + query, origin);
+        return new Refusal(answer.status(), answer.body(), answer.retryAfterSeconds());
     }
 
     private record Refusal(int status, String body, long retryAfter) {

@@ -10,11 +10,11 @@ import io.parley.gateway.testing.ApiClient;
 import io.parley.gateway.testing.ApiClient.Reply;
 import io.parley.gateway.testing.ApiClient.Session;
 import io.parley.gateway.testing.GatewayIntegrationTest;
+import io.parley.gateway.testing.UpgradeRequests;
 import io.parley.gateway.testing.TestCertificates.TestCertificate;
 import io.parley.gateway.testing.WebSocketTestClient;
 import io.parley.persistence.postgres.PostgresAdapters;
 import io.parley.persistence.testing.TestDatabase;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +31,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
-import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.JsonNode;
 
 /** Bots, widget keys and knowledge entries over real HTTPS and PostgreSQL, down to the visitor's handshake. */
@@ -411,20 +409,8 @@ class BotAdministrationTest extends GatewayIntegrationTest {
 
     /** The status of a WebSocket upgrade sent as plain HTTPS (101, or the refusal before any upgrade). */
     private int handshake(String key, @Nullable String origin) {
-        return Objects.requireNonNull(HttpClient.create()
-                .secure(spec -> spec.sslContext(CERTIFICATE.trustingClientContext()))
-                .headers(h -> {
-                    h.set("Upgrade", "websocket").set("Connection", "Upgrade").set("Sec-WebSocket-Version", "13")
-                            .set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
-                    if (origin != null) {
-                        h.set("Origin", origin);
-                    }
-                })
-                .get()
-                .uri("https://localhost:" + httpsPort + "/ws/visitor?key=" + key)
-                .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                        .map(text -> response.status().code()))
-                .block(TIMEOUT));
+        return UpgradeRequests.send(CERTIFICATE.trustingClientContext(), httpsPort, "/ws/visitor?key=" + key, origin)
+                .status();
     }
 
     private static final class Visitor extends WebSocketTestClient<Visitor> {
