@@ -3,6 +3,11 @@ package io.parley.gateway.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.parley.core.model.Bot;
@@ -23,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -277,5 +283,28 @@ class OpenAiResponderTest {
 
         assertThat(answer).containsIgnoringCase("human").doesNotContain(OpenAiResponder.HUMAN_OFFER);
         assertThat(Flux.just(answer.split("human", -1)).count().block(BOUND)).isEqualTo(2);
+    }
+
+    @Test
+    void theApiKeyIsNeverLoggedEvenWithEveryLoggerAtTrace() {
+        Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
+        Level before = root.getLevel();
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        root.addAppender(logged);
+        root.setLevel(Level.TRACE);
+        try {
+            fake.then(Mode.SERVER_ERROR).then(Mode.STREAM).then(Mode.RATE_LIMITED_LONG).then(Mode.DROP_MID_STREAM);
+            assertThat(answer()).isEqualTo(MODEL_ANSWER);
+            assertThat(answer()).isEqualTo(FALLBACK);
+            assertThat(answer()).endsWith(FALLBACK);
+        } finally {
+            root.setLevel(before);
+            root.detachAppender(logged);
+        }
+        assertThat(fake.received()).extracting(FakeOpenAi.Request::authorization).contains("Bearer " + KEY);
+        assertThat(logged.list).isNotEmpty().noneMatch(event -> event.getFormattedMessage().contains(KEY)
+                || (event.getThrowableProxy() != null && event.getThrowableProxy().getMessage() != null
+                && event.getThrowableProxy().getMessage().contains(KEY)));
     }
 }
