@@ -44,8 +44,11 @@ public final class OpenAiResponder implements Responder {
         return Flux.defer(() -> {
             AtomicBoolean streamed = new AtomicBoolean();
             return upstreams.of(context.bot().id())
-                    .switchIfEmpty(Mono.error(() -> new UpstreamFailure(Kind.NOT_CONFIGURED,
-                            "the bot has no OpenAI base URL and model")))
+                    .switchIfEmpty(Mono.defer(() -> {
+                        upstream.metrics().error(Kind.NOT_CONFIGURED);
+                        return Mono.error(new UpstreamFailure(Kind.NOT_CONFIGURED,
+                                "the bot has no OpenAI base URL and model"));
+                    }))
                     .zipWith(knowledge.search(context.bot().id(), context.question(), KNOWLEDGE_ENTRIES)
                             .collectList()
                             // Knowledge unreadable: the upstream still answers, only without the bot's notes.

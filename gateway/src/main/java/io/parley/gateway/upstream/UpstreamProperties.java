@@ -11,7 +11,7 @@ import org.springframework.validation.annotation.Validated;
 /**
  * How the gateway talks to OpenAI-compatible upstreams (see docs/operations.md, "The OpenAI upstream").
  *
- * @param connectTimeout         TCP (and TLS) connect to the upstream
+ * @param connectTimeout         TCP connect to the upstream (the TLS handshake has reactor-netty's own 10 s)
  * @param firstTokenTimeout      from sending a request to the first piece of answer text
  * @param idleTimeout            longest silence between two pieces of answer text
  * @param maxConcurrentStreams   upstream streams open at once on this node; beyond, replies fall back at once

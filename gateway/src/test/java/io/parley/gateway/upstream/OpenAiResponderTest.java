@@ -269,7 +269,7 @@ class OpenAiResponderTest {
                 .expectNext(FALLBACK)
                 .expectComplete()
                 .verify(BOUND);
-        assertThat(errors("not_configured")).isZero(); // refused before the upstream, not an upstream error
+        assertThat(errors("not_configured")).isEqualTo(1);
         assertThat(fake.requests()).isZero();
     }
 
