@@ -57,6 +57,10 @@ final class ResilientUpstream implements AutoCloseable {
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .permittedNumberOfCallsInHalfOpenState(2)
                 .recordException(e -> e instanceof UpstreamFailure f && f.kind().upstreamUnhealthy)
+                // Neither failure nor success (resilience4j counts unrecorded exceptions as successes).
+                .ignoreException(e -> e instanceof UpstreamFailure f && !f.kind().upstreamUnhealthy)
+                // A long answer is not a sick upstream: streams are bounded by the idle timeout, not by length.
+                .slowCallDurationThreshold(Duration.ofMinutes(10))
                 .build());
         BulkheadRegistry bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
                 .maxConcurrentCalls(properties.maxConcurrentStreams())

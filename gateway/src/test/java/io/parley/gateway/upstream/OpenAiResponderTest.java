@@ -49,7 +49,7 @@ class OpenAiResponderTest {
     private static final ReplyContext CONTEXT = new ReplyContext(BOT, new ConversationId("c_upstream"), QUESTION);
 
     private final FakeOpenAi fake = new FakeOpenAi();
-    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final InMemoryPorts.Knowledge knowledge = new InMemoryPorts.Knowledge();
     private ResilientUpstream upstream = resilient(2);
 
@@ -58,9 +58,13 @@ class OpenAiResponderTest {
     }
 
     private ResilientUpstream resilient(int maxConcurrentStreams) {
-        return new ResilientUpstream(new UpstreamProperties(Duration.ofMillis(500), Duration.ofMillis(600),
-                Duration.ofMillis(600), maxConcurrentStreams, 2, Duration.ofMillis(20), Duration.ofSeconds(2),
-                4, 4, 50, Duration.ofSeconds(60)), meters);
+        return resilient(maxConcurrentStreams, Duration.ofMillis(600));
+    }
+
+    private ResilientUpstream resilient(int maxConcurrentStreams, Duration tokenTimeouts) {
+        return new ResilientUpstream(new UpstreamProperties(Duration.ofMillis(500), tokenTimeouts, tokenTimeouts,
+                maxConcurrentStreams, 2, Duration.ofMillis(20), Duration.ofSeconds(2), 4, 4, 50,
+                Duration.ofSeconds(60)), meters);
     }
 
     private OpenAiResponder responder(String baseUrl) {
@@ -226,7 +230,22 @@ class OpenAiResponderTest {
     }
 
     @Test
+    void rateLimitsDoNotOpenTheBreaker() {
+        fake.always(Mode.RATE_LIMITED_LONG);
+        for (int i = 0; i < 5; i++) {
+            assertThat(answer()).isEqualTo(FALLBACK);
+        }
+
+        assertThat(fake.requests()).isEqualTo(5);
+        assertThat(upstream.breakerState(fake.baseUrl())).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(errors("rate_limited")).isEqualTo(5);
+    }
+
+    @Test
     void beyondTheBulkheadAReplyFallsBackAtOnceWithoutCallingTheUpstream() {
+        upstream.close();
+        meters = new SimpleMeterRegistry();
+        upstream = resilient(2, Duration.ofSeconds(30)); // the two held streams must not time out meanwhile
         fake.always(Mode.STALL_MID_STREAM);
         OpenAiResponder responder = responder(fake.baseUrl());
         List<Disposable> held = List.of(responder.reply(CONTEXT).subscribe(), responder.reply(CONTEXT).subscribe());
@@ -255,7 +274,8 @@ class OpenAiResponderTest {
                 .thenCancel()
                 .verify(BOUND);
 
-        await().atMost(Duration.ofMillis(500)).until(() -> fake.closedConnections() == 1);
+        // Nothing else would close it: the reply is gone, so no timeout of it can fire.
+        await().atMost(Duration.ofSeconds(2)).until(() -> fake.closedConnections() == 1);
         assertThat(meters.get("parley.upstream.streams").gauge().value()).isZero();
         assertThat(errors("idle_timeout")).isZero();
     }
