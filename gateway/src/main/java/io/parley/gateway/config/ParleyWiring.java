@@ -16,6 +16,7 @@ import io.parley.core.port.WidgetKeys;
 import io.parley.core.protocol.FrameCodec;
 import io.parley.core.responder.KnowledgeBaseResponder;
 import io.parley.core.responder.SyntheticResponder;
+import io.parley.gateway.upstream.OpenAiResponder;
 import io.parley.persistence.postgres.DatabaseMigrations;
 import io.parley.persistence.postgres.DemoWorkspace;
 import io.parley.persistence.postgres.PostgresAdapters;
@@ -100,20 +101,20 @@ public class ParleyWiring {
 
     @Bean
     ConversationEngine conversationEngine(PostgresAdapters postgres, RedisAdapters redis, IdGenerator ids, Clock clock,
-                                          VisitorTokens tokens, BotProperties bots) {
+                                          VisitorTokens tokens, BotProperties bots, OpenAiResponder openAi) {
         EnginePorts ports = new EnginePorts(postgres.messageLog(), postgres.conversations(), postgres.visitors(),
                 postgres.identityVerification(), redis.eventBus(), redis.replyStreams(), redis.rateLimiter(), ids, clock);
         KnowledgeBaseResponder knowledgeBase = new KnowledgeBaseResponder(postgres.knowledgeIndex(),
                 bots.knowledgePieceInterval());
-        return new ConversationEngine(ports, tokens, bot -> responderFor(bot, knowledgeBase),
+        return new ConversationEngine(ports, tokens, bot -> responderFor(bot, knowledgeBase, openAi),
                 new EngineSettings(bots.maxReplyChars(), Duration.ofSeconds(5)));
     }
 
-    private static Responder responderFor(Bot bot, KnowledgeBaseResponder knowledgeBase) {
+    private static Responder responderFor(Bot bot, KnowledgeBaseResponder knowledgeBase, OpenAiResponder openAi) {
         return switch (bot.responder()) {
             case KNOWLEDGE_BASE -> knowledgeBase;
             case SYNTHETIC -> new SyntheticResponder(bot.synthetic());
-            case OPENAI -> knowledgeBase; // until the upstream OpenAI client lands with issue 5
+            case OPENAI -> openAi;
         };
     }
 

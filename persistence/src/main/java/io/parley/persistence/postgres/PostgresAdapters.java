@@ -15,6 +15,7 @@ import io.parley.core.port.KnowledgeBase;
 import io.parley.core.port.KnowledgeIndex;
 import io.parley.core.port.MagicLinks;
 import io.parley.core.port.MessageLog;
+import io.parley.core.port.OpenAiUpstreams;
 import io.parley.core.port.Operators;
 import io.parley.core.port.RefreshTokens;
 import io.parley.core.port.VisitorRecords;
@@ -51,7 +52,7 @@ public final class PostgresAdapters {
     private final ConversationQueries conversationQueries;
     private final AuditLog auditLog;
     private final IdentityVerification identityVerification;
-    private final Bots bots;
+    private final PostgresBots bots;
     private final KnowledgeBase knowledgeBase;
     private final DatabaseClient db;
 
@@ -108,6 +109,11 @@ public final class PostgresAdapters {
     }
 
     public Bots bots() {
+        return bots;
+    }
+
+    /** The bots' OpenAI upstreams with their API keys: for the upstream responder only. */
+    public OpenAiUpstreams openAiUpstreams() {
         return bots;
     }
 

@@ -5,6 +5,7 @@ import io.parley.core.model.BotId;
 import io.parley.core.model.BotLimits;
 import io.parley.core.model.BotSettings;
 import io.parley.core.model.OpenAiSettings;
+import io.parley.core.model.OpenAiUpstream;
 import io.parley.core.model.Page;
 import io.parley.core.model.PageCursor;
 import io.parley.core.model.RateLimit;
@@ -13,6 +14,7 @@ import io.parley.core.model.SyntheticSettings;
 import io.parley.core.model.WorkspaceId;
 import io.parley.core.port.Bots;
 import io.parley.core.port.Clock;
+import io.parley.core.port.OpenAiUpstreams;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -25,9 +27,10 @@ import java.util.Locale;
 
 /**
  * Bots in table {@code bots}; archived ones ({@code archived_at} set) are invisible here. The OpenAI API
- * key is written but never selected: reads only tell whether one is set.
+ * key is written but never selected by {@link Bots}' reads, which only tell whether one is set; only
+ * {@link OpenAiUpstreams#of}, for the upstream call itself, reads it.
  */
-final class PostgresBots implements Bots {
+final class PostgresBots implements Bots, OpenAiUpstreams {
 
     private static final String COLUMNS = """
             id, workspace_id, name, greeting, responder, synthetic_tokens, synthetic_tokens_per_second,
@@ -128,6 +131,18 @@ final class PostgresBots implements Bots {
                 .map(row -> true)
                 .one()
                 .defaultIfEmpty(false));
+    }
+
+    @Override
+    public Mono<OpenAiUpstream> of(BotId bot) {
+        return db.sql("""
+                        SELECT openai_base_url, openai_model, openai_api_key FROM bots
+                         WHERE id = :id AND archived_at IS NULL
+                           AND openai_base_url IS NOT NULL AND openai_model IS NOT NULL""")
+                .bind("id", bot.value())
+                .map(row -> new OpenAiUpstream(Sql.string(row, "openai_base_url"), Sql.string(row, "openai_model"),
+                        Sql.nullableString(row, "openai_api_key")))
+                .one();
     }
 
     private static GenericExecuteSpec bindDraft(GenericExecuteSpec spec, BotDraft draft) {

@@ -5,6 +5,7 @@ import io.parley.core.model.BotId;
 import io.parley.core.model.BotLimits;
 import io.parley.core.model.BotSettings;
 import io.parley.core.model.OpenAiSettings;
+import io.parley.core.model.OpenAiUpstream;
 import io.parley.core.model.Page;
 import io.parley.core.model.RateLimit;
 import io.parley.core.model.ResponderKind;
@@ -69,6 +70,30 @@ class PostgresBotsTest {
                 .expectNext("sk-secret")
                 .expectComplete()
                 .verify(TIMEOUT);
+    }
+
+    @Test
+    void theUpstreamOfAnOpenAiBotCarriesItsKeyAndIsGoneOnceTheBotIsArchived() {
+        WorkspaceId workspace = newWorkspace();
+        BotDraft openAi = new BotDraft("Upstream", "Hi", ResponderKind.OPENAI, SyntheticSettings.DEFAULT,
+                "https://api.example/v1", "gpt-test", BotLimits.DEFAULTS, List.of(), true);
+        BotSettings withKey = Objects.requireNonNull(bots.create(workspace, openAi, "sk-upstream").block(TIMEOUT));
+        BotSettings keyless = Objects.requireNonNull(bots.create(workspace, openAi, null).block(TIMEOUT));
+        BotSettings knowledge = Objects.requireNonNull(bots.create(workspace, draft("Plain"), null).block(TIMEOUT));
+
+        StepVerifier.create(adapters.openAiUpstreams().of(withKey.id()))
+                .expectNext(new OpenAiUpstream("https://api.example/v1", "gpt-test", "sk-upstream"))
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(adapters.openAiUpstreams().of(keyless.id()))
+                .expectNext(new OpenAiUpstream("https://api.example/v1", "gpt-test", null))
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(adapters.openAiUpstreams().of(knowledge.id())).expectComplete().verify(TIMEOUT);
+        assertThat(bots.archive(workspace, withKey.id()).block(TIMEOUT)).isTrue();
+        StepVerifier.create(adapters.openAiUpstreams().of(withKey.id())).expectComplete().verify(TIMEOUT);
+        assertThat(new OpenAiUpstream("https://api.example/v1", "gpt-test", "sk-upstream").toString())
+                .doesNotContain("sk-upstream");
     }
 
     @Test
