@@ -1,0 +1,308 @@
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.File;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * Gateway overhead on an upstream model's stream: time to first token and the gap between tokens, for N
+ * concurrent streams, measured side by side in one run against one fake OpenAI-compatible server:
+ * "direct" clients read the fake's SSE stream themselves; "gateway" clients are visitors on
+ * /ws/visitor whose openai bot reads the same fake. Overhead = gateway - direct, per percentile.
+ * Everything runs on loopback and stops by itself. See bench/upstream/run.
+ */
+public final class UpstreamBench {
+    static final String BOT = "b_bench_upstream";
+    static final String KEY = "pk_bench_upstream";
+
+    record Samples(List<Long> firstToken, List<Long> gaps, int failed) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<Integer> levels = new ArrayList<>();
+        for (String level : System.getProperty("bench.streams", "100,1000").split(",")) {
+            levels.add(Integer.parseInt(level.strip()));
+        }
+        int tokens = Integer.getInteger("bench.tokens", 20);
+        int firstTokenMs = Integer.getInteger("bench.firstTokenMs", 50);
+        int gapMs = Integer.getInteger("bench.gapMs", 50);
+        int rounds = Integer.getInteger("bench.rounds", 2);
+        String jar = System.getProperty("bench.jar", "gateway/target/parley-gateway.jar");
+
+        DisposableServer upstream = fakeUpstream(tokens, firstTokenMs, gapMs);
+        String upstreamUrl = "http://127.0.0.1:" + upstream.port() + "/v1";
+        int https = freePort();
+        Process gateway = startGateway(jar, https);
+        try {
+            SslContext trust = SslContextBuilder.forClient().trustManager(new File(".dev/tls/cert.pem")).build();
+            awaitReady(trust, https); // the gateway migrates the database and seeds the demo workspace first
+            registerBot(upstreamUrl);
+            System.out.printf(Locale.ROOT, "fake upstream: %d tokens, first after %d ms, then every %d ms; %d rounds each%n",
+                    tokens, firstTokenMs, gapMs, rounds);
+            run(1, 20, tokens, upstreamUrl, trust, https); // warm-up of both paths, not reported
+            System.out.println();
+            System.out.println("| streams | path | first token p50 | p99 | gap p50 | p99 | failed |");
+            System.out.println("|---:|---|---:|---:|---:|---:|---:|");
+            for (int streams : levels) {
+                run(rounds, streams, tokens, upstreamUrl, trust, https);
+            }
+        } finally {
+            gateway.destroy();
+            if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
+                gateway.destroyForcibly();
+            }
+            upstream.disposeNow();
+        }
+    }
+
+    private static void run(int rounds, int streams, int tokens, String upstreamUrl, SslContext trust, int https) {
+        Samples direct = new Samples(new ArrayList<>(), new ArrayList<>(), 0);
+        Samples viaGateway = new Samples(new ArrayList<>(), new ArrayList<>(), 0);
+        int directFailed = 0;
+        int gatewayFailed = 0;
+        for (int round = 0; round < rounds; round++) {
+            // alternate which path goes first, so drift of the shared machine does not favour one
+            Samples d;
+            Samples g;
+            if (round % 2 == 0) {
+                d = direct(streams, tokens, upstreamUrl);
+                g = viaGateway(streams, tokens, trust, https);
+            } else {
+                g = viaGateway(streams, tokens, trust, https);
+                d = direct(streams, tokens, upstreamUrl);
+            }
+            direct.firstToken().addAll(d.firstToken());
+            direct.gaps().addAll(d.gaps());
+            directFailed += d.failed();
+            viaGateway.firstToken().addAll(g.firstToken());
+            viaGateway.gaps().addAll(g.gaps());
+            gatewayFailed += g.failed();
+        }
+        if (rounds > 1 || streams > 20) {
+            row(streams, "direct", direct, directFailed);
+            row(streams, "gateway", viaGateway, gatewayFailed);
+            System.out.printf(Locale.ROOT, "| %d | **overhead** | **%s** | **%s** | **%s** | **%s** | |%n", streams,
+                    ms(p(viaGateway.firstToken(), 50) - p(direct.firstToken(), 50)),
+                    ms(p(viaGateway.firstToken(), 99) - p(direct.firstToken(), 99)),
+                    ms(p(viaGateway.gaps(), 50) - p(direct.gaps(), 50)),
+                    ms(p(viaGateway.gaps(), 99) - p(direct.gaps(), 99)));
+        }
+    }
+
+    private static void row(int streams, String path, Samples samples, int failed) {
+        System.out.printf(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %d |%n", streams, path,
+                ms(p(samples.firstToken(), 50)), ms(p(samples.firstToken(), 99)), ms(p(samples.gaps(), 50)),
+                ms(p(samples.gaps(), 99)), failed);
+    }
+
+    /** N clients posting to the fake themselves, all at once. */
+    private static Samples direct(int streams, int tokens, String upstreamUrl) {
+        ConnectionProvider pool = ConnectionProvider.builder("direct").maxConnections(streams + 10)
+                .pendingAcquireMaxCount(-1).build();
+        HttpClient client = HttpClient.create(pool);
+        ConcurrentLinkedQueue<Long> first = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Long> gaps = new ConcurrentLinkedQueue<>();
+        String body = "{\"model\":\"bench\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        long failed = Flux.range(0, streams)
+                .flatMap(i -> Mono.defer(() -> {
+                    long start = System.nanoTime();
+                    long[] last = {0};
+                    return client.headers(h -> h.set("Content-Type", "application/json").set("Authorization", "Bearer bench"))
+                            .post().uri(upstreamUrl + "/chat/completions")
+                            .send((request, out) -> out.sendString(Mono.just(body)))
+                            .response((response, content) -> content.asString(StandardCharsets.UTF_8))
+                            .doOnNext(chunk -> {
+                                long now = System.nanoTime();
+                                int events = count(chunk, "\"content\"");
+                                for (int e = 0; e < events; e++) {
+                                    if (last[0] == 0) {
+                                        first.add(now - start);
+                                    } else {
+                                        gaps.add(now - last[0]);
+                                    }
+                                    last[0] = now;
+                                }
+                            })
+                            .then(Mono.just(last[0] == 0 ? 1 : 0))
+                            .timeout(Duration.ofSeconds(60))
+                            .onErrorReturn(1);
+                }), streams)
+                .reduce(0, Integer::sum)
+                .block(Duration.ofMinutes(5));
+        pool.disposeLater().block(Duration.ofSeconds(10));
+        return new Samples(new ArrayList<>(first), new ArrayList<>(gaps), (int) failed);
+    }
+
+    /** N visitors connected first; then all send one message at once and read the streamed reply. */
+    private static Samples viaGateway(int streams, int tokens, SslContext trust, int https) {
+        ConnectionProvider pool = ConnectionProvider.builder("visitors").maxConnections(streams + 10)
+                .pendingAcquireMaxCount(-1).build();
+        HttpClient client = HttpClient.create(pool).secure(spec -> spec.sslContext(trust));
+        Sinks.One<Boolean> go = Sinks.one();
+        Sinks.Many<Boolean> ready = Sinks.many().unicast().onBackpressureBuffer();
+        ConcurrentLinkedQueue<Long> first = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Long> gaps = new ConcurrentLinkedQueue<>();
+        Mono<Integer> all = Flux.range(0, streams)
+                .flatMap(i -> client.websocket(WebsocketClientSpec.builder().protocols("parley.v1").build())
+                        .uri("wss://localhost:" + https + "/ws/visitor?key=" + KEY)
+                        .handle((in, out) -> {
+                            long[] sent = {0};
+                            long[] last = {0};
+                            Sinks.One<Integer> done = Sinks.one();
+                            Mono<Void> reading = in.receive().asString().doOnNext(frame -> {
+                                long now = System.nanoTime();
+                                if (frame.contains("\"type\":\"welcome\"")) {
+                                    ready.emitNext(true, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
+                                } else if (frame.contains("\"type\":\"reply.delta\"")) {
+                                    if (last[0] == 0) {
+                                        first.add(now - sent[0]);
+                                    } else {
+                                        gaps.add(now - last[0]);
+                                    }
+                                    last[0] = now;
+                                } else if (frame.contains("\"type\":\"reply.end\"")) {
+                                    done.tryEmitValue(frame.contains("\"finish\":\"stop\"") && last[0] != 0 ? 0 : 1);
+                                }
+                            }).then();
+                            Mono<Void> writing = out.sendString(Flux.concat(
+                                    Mono.just("{\"type\":\"hello\"}"),
+                                    go.asMono().map(g -> {
+                                        sent[0] = System.nanoTime();
+                                        return "{\"type\":\"message\",\"clientMsgId\":\"b" + i + "\",\"text\":\"How do I embed the widget?\"}";
+                                    }),
+                                    done.asMono().then(Mono.empty()))).then();
+                            return Mono.when(writing, reading.takeUntilOther(done.asMono())).then(done.asMono());
+                        })
+                        .next()
+                        .timeout(Duration.ofSeconds(90))
+                        .onErrorReturn(1), streams)
+                .reduce(0, Integer::sum)
+                .cache();
+        all.subscribe();
+        ready.asFlux().take(streams).timeout(Duration.ofSeconds(60)).onErrorResume(e -> Flux.empty()).blockLast();
+        go.tryEmitValue(true);
+        int failed = all.block(Duration.ofMinutes(5));
+        pool.disposeLater().block(Duration.ofSeconds(10));
+        return new Samples(new ArrayList<>(first), new ArrayList<>(gaps), failed);
+    }
+
+    /** A fake OpenAI-compatible server: one SSE stream per request, fixed timing, then [DONE]. */
+    private static DisposableServer fakeUpstream(int tokens, int firstTokenMs, int gapMs) {
+        return HttpServer.create().host("127.0.0.1").port(0)
+                .route(routes -> routes.post("/v1/chat/completions", (request, response) -> request.receive().then()
+                        .then(response.header("Content-Type", "text/event-stream")
+                                .sendString(Flux.concat(
+                                        Flux.interval(Duration.ofMillis(firstTokenMs), Duration.ofMillis(gapMs))
+                                                .take(tokens)
+                                                .map(n -> "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok"
+                                                        + n + " \"}}]}\n\n"),
+                                        Mono.just("data: [DONE]\n\n")))
+                                .then())))
+                .bindNow(Duration.ofSeconds(10));
+    }
+
+    private static void registerBot(String upstreamUrl) throws Exception {
+        String url = "jdbc:postgresql://" + env("PARLEY_DB_HOST", "127.0.0.1") + ":" + env("PARLEY_DB_PORT", "5432") + "/"
+                + env("PARLEY_DB_NAME", "parley");
+        try (Connection db = DriverManager.getConnection(url, env("PARLEY_DB_USER", "postgres"), env("PARLEY_DB_PASSWORD", ""))) {
+            try (PreparedStatement bot = db.prepareStatement("""
+                    INSERT INTO bots (id, workspace_id, name, greeting, responder, openai_base_url, openai_model,
+                                      openai_api_key, messages_per_visitor_permits, messages_per_key_ip_permits,
+                                      connections_per_key_ip_permits, allow_native_clients)
+                    VALUES (?, 'w_demo', 'Upstream bench', 'Hi', 'openai', ?, 'bench-model', 'bench-key', 0, 0, 0, true)
+                    ON CONFLICT (id) DO UPDATE SET openai_base_url = EXCLUDED.openai_base_url, archived_at = NULL""")) {
+                bot.setString(1, BOT);
+                bot.setString(2, upstreamUrl);
+                bot.executeUpdate();
+            }
+            try (PreparedStatement key = db.prepareStatement(
+                    "INSERT INTO widget_keys (key, bot_id) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET enabled = true")) {
+                key.setString(1, KEY);
+                key.setString(2, BOT);
+                key.executeUpdate();
+            }
+        }
+    }
+
+    private static Process startGateway(String jar, int https) throws Exception {
+        List<String> command = new ArrayList<>(List.of("java", "-Xms1g", "-Xmx1g", "-jar", jar,
+                "--spring.profiles.active=dev", "--server.port=" + https,
+                "--parley.http.redirect-port=" + freePort(), "--management.server.port=" + freePort(),
+                "--logging.level.root=WARN",
+                // the bulkhead's default (200 streams) would send most of 1,000 streams to the fallback
+                "--parley.upstream.max-concurrent-streams=5000"));
+        String extra = System.getenv().getOrDefault("BENCH_GATEWAY_ARGS", "");
+        if (!extra.isBlank()) {
+            Collections.addAll(command, extra.strip().split("\\s+"));
+        }
+        File log = new File("target/bench-upstream-gateway.log");
+        log.getParentFile().mkdirs();
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    }
+
+    private static void awaitReady(SslContext trust, int https) throws InterruptedException {
+        HttpClient client = HttpClient.create().secure(spec -> spec.sslContext(trust));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            Integer status = client.get().uri("https://localhost:" + https + "/.well-known/security.txt")
+                    .response().map(response -> response.status().code())
+                    .timeout(Duration.ofSeconds(2)).onErrorReturn(0).block();
+            if (status != null && status == 200) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("the gateway did not start; see target/bench-upstream-gateway.log");
+    }
+
+    private static int count(String text, String needle) {
+        int count = 0;
+        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    private static long p(List<Long> values, double percentile) {
+        if (values.isEmpty()) {
+            return 0;
+        }
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static String ms(long nanos) {
+        return String.format(Locale.ROOT, "%.2f ms", nanos / 1_000_000.0);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String env(String name, String otherwise) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? otherwise : value;
+    }
+}
