@@ -128,44 +128,49 @@ public final class AgentDesk {
      * same clientMsgId), else an error frame; nothing is stored on an error.
      */
     public Mono<ServerFrame> post(Agent agent, ConversationId id, String clientMsgId, String text) {
-        Mono<ServerFrame> posting = conversationOf(agent.workspace(), id)
+        return Mono.create(answer -> conversationOf(agent.workspace(), id)
                 .flatMap(conversation -> agents.assignments().holder(id)
                         .map(holder -> holder.equals(agent.id()))
-                        .defaultIfEmpty(false)
-                        .flatMap(mine -> mine
-                                ? append(agent, id, clientMsgId, text)
-                                : Mono.just(new ServerFrame.Error(ErrorCodes.NOT_ASSIGNED,
-                                        "take the conversation over before writing to it", clientMsgId, null))))
-                .switchIfEmpty(Mono.fromSupplier(() -> new ServerFrame.Error(ErrorCodes.NOT_FOUND,
-                        "no conversation " + id + " in this workspace", clientMsgId, null)))
-                .onErrorResume(e -> {
+                        .defaultIfEmpty(false))
+                .flatMap(mine -> {
+                    if (!mine) {
+                        answer.success(new ServerFrame.Error(ErrorCodes.NOT_ASSIGNED,
+                                "take the conversation over before writing to it", clientMsgId, null));
+                        return Mono.empty();
+                    }
+                    return append(agent, id, clientMsgId, text, answer::success).thenReturn(true);
+                })
+                .switchIfEmpty(Mono.fromRunnable(() -> answer.success(new ServerFrame.Error(ErrorCodes.NOT_FOUND,
+                        "no conversation " + id + " in this workspace", clientMsgId, null))))
+                // Runs to the end even if the socket goes away: a message once stored is always announced.
+                .subscribe(null, e -> {
                     // Database down or failing: nothing was stored, so say so and let the client resend.
                     LOG.log(Level.WARNING, "could not store an agent's message", e);
-                    return Mono.just(new ServerFrame.Error(ErrorCodes.STORE_FAILED,
+                    answer.success(new ServerFrame.Error(ErrorCodes.STORE_FAILED,
                             "the message could not be stored; send it again with the same clientMsgId",
                             clientMsgId, 1000L));
-                });
-        // Runs to the end even if the socket goes away: a message once stored is always announced.
-        return Mono.create(answer -> posting.subscribe(answer::success, answer::error));
+                }));
     }
 
-    private Mono<ServerFrame> append(Agent agent, ConversationId id, String clientMsgId, String text) {
+    /** Stores the message and gives {@code answer} its ack (or error) before announcing it, so a sender sees the ack first. */
+    private Mono<Void> append(Agent agent, ConversationId id, String clientMsgId, String text,
+                              java.util.function.Consumer<ServerFrame> answer) {
         return ports.log().appendClientMessage(id, ports.ids().messageId(), agent.author(), clientMsgId, text)
                 .flatMap(appended -> {
                     var stored = appended.message();
                     if (stored.author().role() != AuthorRole.AGENT || !stored.author().id().equals(agent.id().value())) {
-                        return Mono.just(new ServerFrame.Error(ErrorCodes.CLIENT_MSG_ID_TAKEN,
+                        answer.accept(new ServerFrame.Error(ErrorCodes.CLIENT_MSG_ID_TAKEN,
                                 "clientMsgId " + clientMsgId + " is already used in this conversation; choose another",
                                 clientMsgId, null));
+                        return Mono.empty();
                     }
-                    ServerFrame ack = new ServerFrame.Ack(clientMsgId, stored.messageId(), id, stored.seq());
+                    answer.accept(new ServerFrame.Ack(clientMsgId, stored.messageId(), id, stored.seq()));
                     if (!appended.created()) {
-                        return Mono.just(ack);
+                        return Mono.empty();
                     }
                     // Bus down: the message is stored and acked; readers recover it by seq from the log.
                     return ports.bus().publish(id, new LiveSignal.Stored(stored)).onErrorResume(e -> Mono.empty())
-                            .then(changed(id))
-                            .thenReturn(ack);
+                            .then(changed(id));
                 });
     }
 
