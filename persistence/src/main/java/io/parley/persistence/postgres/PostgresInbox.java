@@ -49,7 +49,7 @@ final class PostgresInbox implements Inbox {
 
     @Override
     public Flux<ConversationSummary> open(WorkspaceId workspace, int limit) {
-        return db.sql(SELECT + """
+        return db.sql(SELECT + "\n" + """
                          WHERE c.workspace_id = :workspaceId AND c.state = 'open'
                          ORDER BY updated_at DESC, c.id DESC LIMIT :limit""")
                 .bind("workspaceId", workspace.value())
