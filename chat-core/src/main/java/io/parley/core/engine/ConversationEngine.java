@@ -17,6 +17,9 @@ import io.parley.core.protocol.CloseCodes;
 import io.parley.core.protocol.ErrorCodes;
 import io.parley.core.protocol.LiveSignal;
 import io.parley.core.protocol.ServerFrame;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,6 +40,7 @@ public final class ConversationEngine {
     private final ReplyRunner replies;
     private final ConversationFollower follower;
     private final HelloVisitors helloVisitors;
+    private final List<Consumer<ConversationId>> activityListeners = new CopyOnWriteArrayList<>();
 
     public ConversationEngine(EnginePorts ports, VisitorTokens tokens, Function<Bot, Responder> responders,
                               EngineSettings settings) {
@@ -154,9 +158,11 @@ public final class ConversationEngine {
         // Bus down: the message is stored and acked; readers recover it by seq from the log.
         ports.bus().publish(conversation.id(), new LiveSignal.Stored(appended.message()))
                 .onErrorResume(e -> Mono.empty())
+                .doOnTerminate(() -> active(conversation.id()))
                 .then(ports.conversations().find(conversation.id()))
                 .filter(c -> !c.humanHandling())
                 .flatMap(c -> replies.reply(bot, c.id(), appended.message().text()))
+                .doOnNext(reply -> active(conversation.id()))
                 .subscribe(null, e -> LOG.log(Level.WARNING, "reply failed in " + conversation.id(), e));
     }
 
@@ -211,12 +217,32 @@ public final class ConversationEngine {
                 .filter(c -> !c.humanHandling())
                 .flatMap(c -> ports.conversations().markHumanHandling(c.id())
                         .then(ports.log().appendHandoff(c.id(), HandoffState.REQUESTED, null))
-                        .flatMap(h -> ports.bus().publish(c.id(), new LiveSignal.Stored(h)).onErrorResume(e -> Mono.empty())))
+                        .flatMap(h -> ports.bus().publish(c.id(), new LiveSignal.Stored(h)).onErrorResume(e -> Mono.empty()))
+                        .doOnTerminate(() -> active(c.id())))
                 .then(Mono.<ServerFrame>empty())
                 .onErrorResume(e -> {
                     LOG.log(Level.WARNING, "handoff request failed", e);
                     return Mono.just(ServerFrame.Error.of(ErrorCodes.INTERNAL, "the request for a human failed; try again"));
                 });
+    }
+
+    /**
+     * Tells {@code listener} of each conversation that changed through this engine: a visitor's message
+     * stored, a bot reply stored, a handoff requested. Called on whatever thread made the change; it must
+     * not block.
+     */
+    public void onActivity(Consumer<ConversationId> listener) {
+        activityListeners.add(listener);
+    }
+
+    private void active(ConversationId conversationId) {
+        for (Consumer<ConversationId> listener : activityListeners) {
+            try {
+                listener.accept(conversationId);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "an activity listener failed", e);
+            }
+        }
     }
 
     /** Ends this node's replies as interrupted (stored with what they had) before it stops. */

@@ -19,6 +19,15 @@ public final class ErrorCodes {
     /** An agent frame the operator's role does not permit (e.g. a viewer sending {@code message}). */
     public static final String FORBIDDEN = "forbidden";
 
+    /** An agent named a conversation that does not exist in its workspace. */
+    public static final String NOT_FOUND = "not_found";
+    /** An agent's takeover of a conversation another agent holds. */
+    public static final String ASSIGNED_TO_ANOTHER = "assigned_to_another";
+    /** An agent's message or release in a conversation it has not taken over. */
+    public static final String NOT_ASSIGNED = "not_assigned";
+    /** An agent's message reusing a clientMsgId another participant already used in the conversation. */
+    public static final String CLIENT_MSG_ID_TAKEN = "client_msg_id_taken";
+
     private ErrorCodes() {
     }
 }

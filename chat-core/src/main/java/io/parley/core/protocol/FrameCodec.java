@@ -94,6 +94,9 @@ public final class FrameCodec {
     }
 
     public String encode(ServerFrame frame) {
+        if (frame instanceof ServerFrame.Prepared prepared) {
+            return prepared.json();
+        }
         ObjectNode node = json.createObjectNode();
         if (frame instanceof ServerFrame.Welcome w) {
             node.put("type", "welcome");

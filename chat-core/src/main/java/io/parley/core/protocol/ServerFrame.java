@@ -59,6 +59,13 @@ public sealed interface ServerFrame {
     record Pong(@Nullable JsonNode t) implements ServerFrame {
     }
 
+    /**
+     * A frame its transport encoded itself: agent-only events whose visitor data is masked per operator
+     * role, which only the transport knows how to do. Written as it is.
+     */
+    record Prepared(String json) implements ServerFrame {
+    }
+
     /** The frame a participant sees for a live signal; null for signals that are not shown to clients. */
     static @Nullable ServerFrame of(LiveSignal signal) {
         if (signal instanceof LiveSignal.Stored stored) {

@@ -186,9 +186,17 @@ public final class InMemoryPorts {
 
         @Override
         public synchronized Mono<Void> markHumanHandling(ConversationId id) {
-            Conversation c = byId.get(id);
-            byId.put(id, new Conversation(c.id(), c.workspaceId(), c.botId(), c.visitorId(), true, c.createdAt()));
+            humanHandling(id, true);
             return Mono.empty();
+        }
+
+        public synchronized void humanHandling(ConversationId id, boolean on) {
+            Conversation c = byId.get(id);
+            byId.put(id, new Conversation(c.id(), c.workspaceId(), c.botId(), c.visitorId(), on, c.createdAt()));
+        }
+
+        public synchronized List<Conversation> all() {
+            return List.copyOf(byId.values());
         }
     }
 

@@ -18,6 +18,9 @@ public final class FrameSizes {
         if (frame instanceof ServerFrame.Pong p) {
             return 64 + (p.t() == null ? 0 : 3L * p.t().toString().length());
         }
+        if (frame instanceof ServerFrame.Prepared p) {
+            return 3L * p.json().length();
+        }
         if (frame instanceof ServerFrame.Error e) {
             return 256 + 3L * e.message().length();
         }

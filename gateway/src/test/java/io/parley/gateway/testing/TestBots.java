@@ -47,6 +47,18 @@ public final class TestBots {
 
     public static String create(String responder, int messagesPerVisitor, int messagesPerKeyAndIp,
                                 int connectionsPerKeyAndIp, List<String> origins, boolean allowNative) {
+        return create("w_demo", responder, 40, messagesPerVisitor, messagesPerKeyAndIp, connectionsPerKeyAndIp,
+                origins, allowNative);
+    }
+
+    /** A synthetic bot of {@code workspaceId}, every limit lifted, whose replies take {@code tokens} / 20 s. */
+    public static String syntheticKeyIn(String workspaceId, int tokens) {
+        return create(workspaceId, "synthetic", tokens, 0, 0, 0, List.of(), true);
+    }
+
+    private static String create(String workspaceId, String responder, int syntheticTokens, int messagesPerVisitor,
+                                 int messagesPerKeyAndIp, int connectionsPerKeyAndIp, List<String> origins,
+                                 boolean allowNative) {
         String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         String botId = "b_t" + suffix;
         String key = "pk_t" + suffix;
@@ -55,14 +67,16 @@ public final class TestBots {
                     INSERT INTO bots (id, workspace_id, name, greeting, responder, synthetic_tokens,
                         synthetic_tokens_per_second, messages_per_visitor_permits, messages_per_key_ip_permits,
                         connections_per_key_ip_permits, allowed_origins, allow_native_clients)
-                    VALUES (?, 'w_demo', 'Test Bot', 'Hello from the test bot', ?, 40, 20, ?, ?, ?, ?, ?)""")) {
+                    VALUES (?, ?, 'Test Bot', 'Hello from the test bot', ?, ?, 20, ?, ?, ?, ?, ?)""")) {
                 bot.setString(1, botId);
-                bot.setString(2, responder);
-                bot.setInt(3, messagesPerVisitor);
-                bot.setInt(4, messagesPerKeyAndIp);
-                bot.setInt(5, connectionsPerKeyAndIp);
-                bot.setArray(6, db.createArrayOf("text", origins.toArray()));
-                bot.setBoolean(7, allowNative);
+                bot.setString(2, workspaceId);
+                bot.setString(3, responder);
+                bot.setInt(4, syntheticTokens);
+                bot.setInt(5, messagesPerVisitor);
+                bot.setInt(6, messagesPerKeyAndIp);
+                bot.setInt(7, connectionsPerKeyAndIp);
+                bot.setArray(8, db.createArrayOf("text", origins.toArray()));
+                bot.setBoolean(9, allowNative);
                 bot.executeUpdate();
             }
             try (PreparedStatement widget = db.prepareStatement(

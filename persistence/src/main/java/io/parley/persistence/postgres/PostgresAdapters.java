@@ -14,6 +14,8 @@ import io.parley.core.port.IdentityVerification;
 import io.parley.core.port.KnowledgeBase;
 import io.parley.core.port.KnowledgeIndex;
 import io.parley.core.port.MagicLinks;
+import io.parley.core.port.Assignments;
+import io.parley.core.port.Inbox;
 import io.parley.core.port.MessageLog;
 import io.parley.core.port.OpenAiUpstreams;
 import io.parley.core.port.Operators;
@@ -55,6 +57,8 @@ public final class PostgresAdapters {
     private final PostgresBots bots;
     private final KnowledgeBase knowledgeBase;
     private final DatabaseClient db;
+    private final Inbox inbox;
+    private final Assignments assignments;
 
     public PostgresAdapters(ConnectionFactory connectionFactory, Clock clock, IdGenerator ids) {
         this(connectionFactory, clock, ids, BodyCodec.IDENTITY);
@@ -82,6 +86,16 @@ public final class PostgresAdapters {
         this.identityVerification = new PostgresIdentityVerification(db, clock);
         this.bots = new PostgresBots(db, clock);
         this.knowledgeBase = new PostgresKnowledgeBase(db, tx, clock);
+        this.inbox = new PostgresInbox(db, bodies);
+        this.assignments = new PostgresAssignments(db);
+    }
+
+    public Inbox inbox() {
+        return inbox;
+    }
+
+    public Assignments assignments() {
+        return assignments;
     }
 
     public MessageLog messageLog() {

@@ -4,7 +4,10 @@ import io.lettuce.core.RedisClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.parley.core.port.AuthThrottle;
+import io.parley.core.port.Clock;
 import io.parley.core.port.EventBus;
+import io.parley.core.port.InboxBus;
+import io.parley.core.port.Presence;
 import io.parley.core.port.PendingLogins;
 import io.parley.core.port.RateLimiter;
 import io.parley.core.port.ReplyStreams;
@@ -19,6 +22,8 @@ import reactor.core.publisher.Mono;
  * <li>{@code <p>{c_…}:reply:m_…} — text so far of a reply being streamed (string)</li>
  * <li>{@code <p>{c_…}:reply:m_…:meta} — its author and length in chars (hash)</li>
  * <li>{@code <p>{c_…}:replies} — ids of the conversation's replies being streamed (set)</li>
+ * <li>{@code <p>{w_…}:inbox} — pub/sub channel of a workspace's inbox updates and presence changes</li>
+ * <li>{@code <p>{w_…}:agents} — the workspace's open agent sockets, scored with their expiry (sorted set)</li>
  * <li>{@code <p>{key}:rl} — events admitted under a rate-limit key (sorted set)</li>
  * <li>{@code <p>{auth:<kind>:<subject hash>}:w}, {@code :lock}, {@code :n} — an auth-throttle subject's
  * counted events (sorted set), its lockout in force (string with a TTL), its lockouts so far (counter)</li>
@@ -31,6 +36,7 @@ public final class RedisAdapters implements AutoCloseable {
     private final RedisReplyStreams replyStreams;
     private final RedisRateLimiter rateLimiter;
     private final RedisKeys keys;
+    private final RedisInboxBus inboxBus;
 
     public RedisAdapters(RedisClient client, String keyPrefix) {
         RedisKeys keys = new RedisKeys(keyPrefix);
@@ -39,6 +45,16 @@ public final class RedisAdapters implements AutoCloseable {
         this.eventBus = new RedisEventBus(client, commands, keys);
         this.replyStreams = new RedisReplyStreams(commands, keys, RedisReplyStreams.DEFAULT_TTL);
         this.rateLimiter = new RedisRateLimiter(commands, keys);
+        this.inboxBus = new RedisInboxBus(client, commands, keys);
+    }
+
+    public InboxBus inboxBus() {
+        return inboxBus;
+    }
+
+    /** Agents' presence; {@code clock} scores the entries, so every node's clock should be roughly right. */
+    public Presence presence(Clock clock) {
+        return new RedisPresence(commands, keys, clock);
     }
 
     public EventBus eventBus() {
@@ -80,6 +96,7 @@ public final class RedisAdapters implements AutoCloseable {
     public void close() {
         try {
             eventBus.close();
+            inboxBus.close();
         } finally {
             commands.close();
         }

@@ -2,6 +2,7 @@ package io.parley.persistence.redis;
 
 import io.parley.core.model.ConversationId;
 import io.parley.core.model.MessageId;
+import io.parley.core.model.WorkspaceId;
 
 /**
  * The key layout. Everything about a conversation carries its id as a hash tag ({@code {c_…}}) so
@@ -29,6 +30,16 @@ record RedisKeys(String prefix) {
 
     String liveReplies(ConversationId conversationId) {
         return tagged(conversationId) + ":replies";
+    }
+
+    /** Pub/sub channel of a workspace's inbox updates and presence changes. */
+    String inbox(WorkspaceId workspace) {
+        return prefix + "{" + workspace.value() + "}:inbox";
+    }
+
+    /** Sorted set of a workspace's open agent sockets, scored with their expiry. */
+    String presence(WorkspaceId workspace) {
+        return prefix + "{" + workspace.value() + "}:agents";
     }
 
     String rateLimit(String key) {

@@ -1,5 +1,6 @@
 package io.parley.gateway.ws.agent;
 
+import io.parley.core.engine.AgentDesk;
 import io.parley.core.protocol.FrameCodec;
 import io.parley.gateway.config.WebSocketProperties;
 import io.parley.gateway.ws.OpenSockets;
@@ -18,9 +19,11 @@ final class AgentConnections implements SmartLifecycle {
     private final WebSocketProperties limits;
     private final AgentSocketProperties properties;
     private final OpenSockets sockets = new OpenSockets();
+    private final AgentDesk desk;
 
     AgentConnections(AgentSessions sessions, FrameCodec codec, WebSocketProperties limits,
-                     AgentSocketProperties properties) {
+                     AgentSocketProperties properties, AgentDesk desk) {
+        this.desk = desk;
         this.sessions = sessions;
         this.codec = codec;
         this.limits = limits;
@@ -38,7 +41,7 @@ final class AgentConnections implements SmartLifecycle {
             @Override
             public Mono<Void> handle(WebSocketSession socket) {
                 return sockets.serve(socket, () -> new AgentConnection(socket, throttleSubject, sessions, codec,
-                        limits, properties.sessionCheck()));
+                        limits, properties.sessionCheck(), desk));
             }
         };
     }

@@ -1,6 +1,13 @@
 package io.parley.gateway.ws.agent;
 
+import io.parley.core.engine.AgentDesk;
+import io.parley.core.engine.AgentPorts;
+import io.parley.core.engine.ConversationEngine;
+import io.parley.core.engine.EnginePorts;
 import io.parley.core.port.AuthThrottle;
+import io.parley.core.port.IdGenerator;
+import io.parley.persistence.postgres.PostgresAdapters;
+import io.parley.persistence.redis.RedisAdapters;
 import io.parley.core.port.Clock;
 import io.parley.core.port.Operators;
 import io.parley.core.port.RefreshTokens;
@@ -25,9 +32,18 @@ public class AgentSocketWiring {
     }
 
     @Bean
+    AgentDesk agentDesk(ConversationEngine engine, PostgresAdapters postgres, RedisAdapters redis, IdGenerator ids,
+                        Clock clock, AgentSocketProperties properties) {
+        EnginePorts ports = new EnginePorts(postgres.messageLog(), postgres.conversations(), postgres.visitors(),
+                postgres.identityVerification(), redis.eventBus(), redis.replyStreams(), redis.rateLimiter(), ids, clock);
+        return new AgentDesk(engine, ports, new AgentPorts(postgres.inbox(), postgres.assignments(), redis.inboxBus(),
+                redis.presence(clock)), properties.presenceHeartbeat());
+    }
+
+    @Bean
     AgentConnections agentConnections(AgentSessions sessions, FrameCodec codec, WebSocketProperties limits,
-                                      AgentSocketProperties properties) {
-        return new AgentConnections(sessions, codec, limits, properties);
+                                      AgentSocketProperties properties, AgentDesk desk) {
+        return new AgentConnections(sessions, codec, limits, properties, desk);
     }
 
     @Bean

@@ -147,20 +147,24 @@ class AgentSocketTest extends GatewayIntegrationTest {
                 assertThat(refused.get("message").asString()).contains("viewer");
             }
             assertThat(socket.send("{\"type\":\"join\",\"conversationId\":\"c_x\",\"lastSeq\":0}").next()
-                    .get("code").asString()).as("reading is a viewer's right").isEqualTo("not_implemented");
+                    .get("code").asString()).as("reading is a viewer's right").isEqualTo("not_found");
         }
     }
 
     @Test
-    void pingIsAnsweredWithPongAndLaterFramesAreNotImplementedYet() {
+    void pingIsAnsweredWithPongAndAgentsSendTakeoverRatherThanHandoff() {
         try (AgentSocket socket = welcomed(newOwner("ping"))) {
             JsonNode pong = socket.send("{\"type\":\"ping\",\"t\":{\"n\":42}}").next();
             assertThat(pong.get("type").asString()).isEqualTo("pong");
             assertThat(pong.get("t").get("n").asInt()).isEqualTo(42);
 
-            JsonNode later = socket.send("{\"type\":\"join\",\"conversationId\":\"c_x\",\"lastSeq\":0}").next();
+            JsonNode later = socket.send("{\"type\":\"handoff\",\"conversationId\":\"c_x\"}").next();
             assertThat(later.get("type").asString()).isEqualTo("error");
             assertThat(later.get("code").asString()).isEqualTo("not_implemented");
+            assertThat(socket.send("{\"type\":\"join\",\"conversationId\":\"c_x\",\"lastSeq\":0}").next()
+                    .get("code").asString()).isEqualTo("not_found");
+            assertThat(socket.send("{\"type\":\"join\",\"conversationId\":\"x\"}").next()
+                    .get("code").asString()).isEqualTo("bad_frame");
 
             assertThat(socket.send("{\"type\":\"nonsense\"}").next().get("code").asString()).isEqualTo("bad_frame");
             assertThat(socket.send("{\"type\":\"hello\",\"accessToken\":\"x\"}").next().get("code").asString())
