@@ -190,8 +190,7 @@ final class ReplyRunner {
      * waiting (bounded by the shutdown grace) until each is handed over or stored.
      */
     Mono<Void> drain(Duration deadline) {
-        Mono<Void> allDone = Flux.fromIterable(running.values()).flatMap(state -> state.done.asMono()).then();
-        return allDone
+        return allDone()
                 .timeout(deadline, Mono.defer(() -> Flux.fromIterable(running.values())
                         .flatMap(state -> {
                             state.handOver();
@@ -200,6 +199,14 @@ final class ReplyRunner {
                         })
                         .then()
                         .timeout(settings.shutdownGrace(), Mono.empty())));
+    }
+
+    /** Completes once no reply runs, including replies started while waiting (messages still come in). */
+    private Mono<Void> allDone() {
+        return Mono.defer(() -> running.isEmpty() ? Mono.empty()
+                : Flux.fromIterable(java.util.List.copyOf(running.values()))
+                        .flatMap(state -> state.done.asMono())
+                        .then(allDone()));
     }
 
     int runningCount() {
