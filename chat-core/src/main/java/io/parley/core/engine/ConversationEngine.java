@@ -9,6 +9,7 @@ import io.parley.core.model.MessageId;
 import io.parley.core.model.StoredEvent;
 import io.parley.core.model.VisitorId;
 import io.parley.core.model.WidgetKey;
+import io.parley.core.port.AnsweringBots;
 import io.parley.core.port.MessageLog;
 import io.parley.core.port.RateLimiter;
 import io.parley.core.port.Responder;
@@ -20,6 +21,7 @@ import io.parley.core.protocol.ServerFrame;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.time.Duration;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,12 +43,23 @@ public final class ConversationEngine {
     private final ConversationFollower follower;
     private final HelloVisitors helloVisitors;
     private final List<Consumer<ConversationId>> activityListeners = new CopyOnWriteArrayList<>();
+    private final ReplyTakeover takeover;
+    private volatile boolean draining;
 
+    /** An engine that ends the replies of dead nodes but cannot answer their questions again. */
     public ConversationEngine(EnginePorts ports, VisitorTokens tokens, Function<Bot, Responder> responders,
                               EngineSettings settings) {
+        this(ports, tokens, responders, settings, botId -> Mono.empty());
+    }
+
+    /** {@code bots} finds the bot that answers again a question whose reply a dead node left unfinished. */
+    public ConversationEngine(EnginePorts ports, VisitorTokens tokens, Function<Bot, Responder> responders,
+                              EngineSettings settings, AnsweringBots bots) {
         this.ports = ports;
         this.tokens = tokens;
         this.replies = new ReplyRunner(ports.log(), ports.bus(), ports.replies(), ports.ids(), responders, settings);
+        this.takeover = new ReplyTakeover(ports.log(), ports.bus(), ports.replies(), ports.conversations(), replies,
+                bots, settings.leases());
         this.follower = new ConversationFollower(ports.log(), ports.bus(), ports.replies());
         this.helloVisitors = new HelloVisitors(ports, tokens);
     }
@@ -161,7 +174,7 @@ public final class ConversationEngine {
                 .doOnTerminate(() -> active(conversation.id()))
                 .then(ports.conversations().find(conversation.id()))
                 .filter(c -> !c.humanHandling())
-                .flatMap(c -> replies.reply(bot, c.id(), appended.message().text()))
+                .flatMap(c -> replies.reply(bot, c.id(), appended.message().messageId(), appended.message().text()))
                 .doOnNext(reply -> active(conversation.id()))
                 .subscribe(null, e -> LOG.log(Level.WARNING, "reply failed in " + conversation.id(), e));
     }
@@ -246,8 +259,26 @@ public final class ConversationEngine {
     }
 
     /** Ends this node's replies as interrupted (stored with what they had) before it stops. */
+    /** Stops at once: {@link #drain} with no time for the replies to finish. */
     public Mono<Void> shutdown() {
-        return replies.interruptAll();
+        return drain(Duration.ZERO);
+    }
+
+    /**
+     * Before the node stops: lets its replies run until {@code deadline}, then hands the rest over to the
+     * other nodes (see {@link ReplyRunner}); this node takes over no more replies from now on.
+     */
+    public Mono<Void> drain(Duration deadline) {
+        draining = true;
+        return replies.drain(deadline);
+    }
+
+    /**
+     * One sweep for replies whose node died or handed them over: each is ended as interrupted and its
+     * question answered again (at most once); the number this node took over. Call it every second or so.
+     */
+    public Mono<Long> takeOverOrphanedReplies() {
+        return draining ? Mono.just(0L) : takeover.sweep();
     }
 
     public int repliesInFlight() {

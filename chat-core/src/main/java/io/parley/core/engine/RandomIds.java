@@ -28,6 +28,11 @@ public final class RandomIds implements IdGenerator {
         return new MessageId(next(MessageId.PREFIX));
     }
 
+    /** A node's id for the leases of its replies ({@code n_…}); new at each start. */
+    public static String nodeId() {
+        return new RandomIds().next("n_");
+    }
+
     @Override
     public VisitorId visitorId() {
         return new VisitorId(next(VisitorId.PREFIX));

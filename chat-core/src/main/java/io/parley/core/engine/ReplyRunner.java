@@ -27,6 +27,10 @@ import reactor.util.retry.Retry;
  * Streams bot replies: {@code reply.start}, the responder's pieces as {@code reply.delta}s, then the
  * whole text stored as a message and {@code reply.end} with its seq. A reply runs on its own, apart
  * from the connection that triggered it, so a reader who goes away does not cut it short.
+ * <p>
+ * This node holds each reply's lease while it streams it and renews it; when another node took the
+ * reply over (this node was presumed dead: a long pause, or Redis out of reach for longer than the
+ * lease), it stops at once and stores nothing, the taking node ends it ({@link ReplyTakeover}).
  */
 final class ReplyRunner {
     private static final Logger LOG = Logger.getLogger(ReplyRunner.class.getName());
@@ -37,6 +41,7 @@ final class ReplyRunner {
     private final IdGenerator ids;
     private final Function<Bot, Responder> responders;
     private final EngineSettings settings;
+    private final EngineSettings.ReplyLeases leases;
     private final Map<MessageId, Running> running = new ConcurrentHashMap<>();
 
     ReplyRunner(MessageLog log, EventBus bus, ReplyStreams replies, IdGenerator ids,
@@ -47,15 +52,17 @@ final class ReplyRunner {
         this.ids = ids;
         this.responders = responders;
         this.settings = settings;
+        this.leases = settings.leases();
     }
 
-    /** Starts a reply to {@code question}; the Mono completes when the reply is stored. */
-    Mono<MessageId> reply(Bot bot, ConversationId conversationId, String question) {
+    /** Starts a reply to the question {@code questionId}; the Mono completes when the reply is stored. */
+    Mono<MessageId> reply(Bot bot, ConversationId conversationId, MessageId questionId, String question) {
         MessageId messageId = ids.messageId();
         Author author = bot.author();
         Running state = new Running(conversationId);
         running.put(messageId, state);
         StringBuilder text = new StringBuilder();
+        ReplyStreams.Origin origin = new ReplyStreams.Origin(leases.node(), questionId, question, bot.id());
 
         Flux<LiveSignal.CancelReply> cancelledElsewhere = bus.subscribe(conversationId)
                 .ofType(LiveSignal.CancelReply.class)
@@ -63,15 +70,26 @@ final class ReplyRunner {
                 // Bus down: a cancel sent to another node cannot reach this reply; it still ends by itself.
                 .onErrorResume(e -> Flux.never());
 
+        Mono<Boolean> leaseLost = Flux.interval(leases.renewEvery())
+                .concatMap(tick -> replies.renew(conversationId, messageId, leases.node(), leases.ttl())
+                        // Redis down: nobody can take the reply over meanwhile, so keep streaming.
+                        .onErrorReturn(true))
+                .filter(held -> !held)
+                .next();
+
         Flux<String> pieces = responders.apply(bot)
                 .reply(new Responder.ReplyContext(bot, conversationId, question))
                 .takeUntilOther(state.stop.asMono())
+                .takeUntilOther(leaseLost.doOnNext(lost -> state.lost()))
                 .takeUntilOther(cancelledElsewhere.next().doOnNext(c -> state.finish(Finish.CANCELLED)));
 
-        Mono<Finish> streamed = quietly(replies.begin(conversationId, messageId, author))
+        Mono<Finish> streamed = quietly(replies.begin(conversationId, messageId, author, origin, leases.ttl()))
                 .then(quietly(bus.publish(conversationId, new LiveSignal.ReplyStart(conversationId, messageId, author))))
                 .thenMany(pieces)
                 .concatMap(piece -> {
+                    if (state.isLost()) {
+                        return Mono.empty();
+                    }
                     int room = settings.maxReplyChars() - text.length();
                     String accepted = piece.length() <= room ? piece : piece.substring(0, Math.max(room, 0));
                     if (accepted.length() < piece.length()) {
@@ -83,9 +101,13 @@ final class ReplyRunner {
                     }
                     long offset = text.length();
                     text.append(accepted);
-                    return quietly(replies.append(conversationId, messageId, accepted).then())
-                            .then(quietly(bus.publish(conversationId,
-                                    new LiveSignal.ReplyDelta(conversationId, messageId, offset, accepted))));
+                    return quietly(replies.append(conversationId, messageId, accepted, leases.node())
+                                    .onErrorResume(ReplyStreams.LeaseLostException.class, lost -> {
+                                        state.lost();
+                                        return Mono.empty();
+                                    }).then())
+                            .then(Mono.defer(() -> state.isLost() ? Mono.empty() : quietly(bus.publish(conversationId,
+                                    new LiveSignal.ReplyDelta(conversationId, messageId, offset, accepted)))));
                 })
                 .then(Mono.fromSupplier(() -> state.finishOr(Finish.STOP)))
                 .onErrorResume(e -> {
@@ -94,21 +116,62 @@ final class ReplyRunner {
                 });
 
         return streamed
-                .flatMap(finish -> log.appendReply(conversationId, messageId, author, text.toString(), finish)
-                        // Database down: keep trying for a while (the append is idempotent on messageId).
-                        .retryWhen(Retry.backoff(5, Duration.ofMillis(200)))
-                        .flatMap(appended -> quietly(replies.end(conversationId, messageId))
-                                .then(quietly(bus.publish(conversationId, new LiveSignal.ReplyEnd(conversationId,
-                                        messageId, appended.message().seq(), finish, text.length()))))))
-                .onErrorResume(e -> {
-                    LOG.log(Level.SEVERE, "reply " + messageId + " could not be stored", e);
-                    return quietly(replies.end(conversationId, messageId)).then(Mono.error(e));
-                })
+                .flatMap(finish -> state.isLost() ? Mono.<Void>empty()
+                        : state.handingOver() ? handOver(conversationId, messageId, author, text)
+                        : stillHeld(conversationId, messageId)
+                                .flatMap(held -> held ? store(conversationId, messageId, author, text, finish)
+                                        : Mono.<Void>empty()))
                 .doFinally(s -> {
                     running.remove(messageId);
                     state.done.tryEmitEmpty();
                 })
                 .thenReturn(messageId);
+    }
+
+    /**
+     * The fence before storing: holds the lease long enough to store, so no node takes the reply over
+     * meanwhile; false when one already has (it stores the reply instead).
+     */
+    private Mono<Boolean> stillHeld(ConversationId conversationId, MessageId messageId) {
+        return replies.renew(conversationId, messageId, leases.node(), leases.claimTtl())
+                // Redis down: nobody can take it over; store it (the idempotent append settles any race).
+                .onErrorReturn(true)
+                .doOnNext(held -> {
+                    if (!held) {
+                        LOG.info("reply " + messageId + " was taken over by another node; not storing it here");
+                    }
+                });
+    }
+
+    private Mono<Void> store(ConversationId conversationId, MessageId messageId, Author author, StringBuilder text,
+                             Finish finish) {
+        return log.appendReply(conversationId, messageId, author, text.toString(), finish)
+                // Database down: keep trying for a while (the append is idempotent on messageId).
+                .retryWhen(Retry.backoff(5, Duration.ofMillis(200)))
+                .flatMap(appended -> {
+                    Mono<Void> ended = quietly(replies.end(conversationId, messageId));
+                    // Stored by a node that took the reply over (with its finish): that node announced it.
+                    boolean ours = appended.created() || appended.message().finish() == finish;
+                    return ours ? ended.then(quietly(bus.publish(conversationId, new LiveSignal.ReplyEnd(conversationId,
+                            messageId, appended.message().seq(), finish, text.length())))) : ended;
+                })
+                .onErrorResume(e -> {
+                    LOG.log(Level.SEVERE, "reply " + messageId + " could not be stored", e);
+                    return quietly(replies.end(conversationId, messageId)).then(Mono.error(e));
+                });
+    }
+
+    /**
+     * Leaves the reply to another node (released lease: the next sweep of any node ends it as interrupted
+     * and answers again); when Redis cannot take the release, stores it as interrupted here.
+     */
+    private Mono<Void> handOver(ConversationId conversationId, MessageId messageId, Author author, StringBuilder text) {
+        return replies.release(conversationId, messageId, leases.node())
+                .onErrorReturn(false)
+                .flatMap(released -> released ? Mono.<Void>empty()
+                        : stillHeld(conversationId, messageId).flatMap(held -> held
+                                ? store(conversationId, messageId, author, text, Finish.INTERRUPTED)
+                                : Mono.<Void>empty()));
     }
 
     /** Stops a reply of the conversation streamed by this node; false when this node streams no such reply. */
@@ -122,16 +185,28 @@ final class ReplyRunner {
         return true;
     }
 
-    /** Ends every reply of this node as interrupted and waits (bounded) until they are stored. */
-    Mono<Void> interruptAll() {
-        return Flux.fromIterable(running.values())
-                .flatMap(state -> {
-                    state.finish(Finish.INTERRUPTED);
-                    state.stop.tryEmitEmpty();
-                    return state.done.asMono();
-                })
-                .then()
-                .timeout(settings.shutdownGrace(), Mono.empty());
+    /**
+     * Lets this node's replies run until {@code deadline}, then hands the rest over to the other nodes,
+     * waiting (bounded by the shutdown grace) until each is handed over or stored.
+     */
+    Mono<Void> drain(Duration deadline) {
+        return allDone()
+                .timeout(deadline, Mono.defer(() -> Flux.fromIterable(running.values())
+                        .flatMap(state -> {
+                            state.handOver();
+                            state.stop.tryEmitEmpty();
+                            return state.done.asMono();
+                        })
+                        .then()
+                        .timeout(settings.shutdownGrace(), Mono.empty())));
+    }
+
+    /** Completes once no reply runs, including replies started while waiting (messages still come in). */
+    private Mono<Void> allDone() {
+        return Mono.defer(() -> running.isEmpty() ? Mono.empty()
+                : Flux.fromIterable(java.util.List.copyOf(running.values()))
+                        .flatMap(state -> state.done.asMono())
+                        .then(allDone()));
     }
 
     int runningCount() {
@@ -151,6 +226,8 @@ final class ReplyRunner {
         final Sinks.Empty<Void> stop = Sinks.empty();
         final Sinks.Empty<Void> done = Sinks.empty();
         final AtomicReference<Finish> finish = new AtomicReference<>();
+        private volatile boolean lost;
+        private volatile boolean handingOver;
 
         Running(ConversationId conversationId) {
             this.conversationId = conversationId;
@@ -163,6 +240,25 @@ final class ReplyRunner {
         Finish finishOr(Finish fallback) {
             Finish f = finish.get();
             return f == null ? fallback : f;
+        }
+
+        void lost() {
+            lost = true;
+            stop.tryEmitEmpty();
+        }
+
+        boolean isLost() {
+            return lost;
+        }
+
+        void handOver() {
+            if (finish.compareAndSet(null, Finish.INTERRUPTED)) {
+                handingOver = true;
+            }
+        }
+
+        boolean handingOver() {
+            return handingOver;
         }
     }
 }

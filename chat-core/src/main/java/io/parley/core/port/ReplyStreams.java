@@ -1,24 +1,86 @@
 package io.parley.core.port;
 
 import io.parley.core.model.Author;
+import io.parley.core.model.BotId;
 import io.parley.core.model.ConversationId;
 import io.parley.core.model.MessageId;
+import java.time.Duration;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** The text so far of bot replies still being streamed, so that a reader who resumes can catch up. */
+/**
+ * The text so far of bot replies still being streamed, so that a reader who resumes can catch up, and
+ * the lease of each: the node generating a reply holds it and renews it while streaming; a reply whose
+ * lease ran out (its node died or lost Redis) is found by {@link #expired} and taken over by exactly one
+ * node through {@link #claim}.
+ */
 public interface ReplyStreams {
 
-    Mono<Void> begin(ConversationId conversationId, MessageId messageId, Author author);
+    /** Begins a reply whose lease {@code origin.node()} holds for {@code leaseTtl}. */
+    Mono<Void> begin(ConversationId conversationId, MessageId messageId, Author author, Origin origin,
+                     Duration leaseTtl);
 
-    /** Appends a piece; returns the reply's whole length (in chars) after it. */
-    Mono<Long> append(ConversationId conversationId, MessageId messageId, String piece);
+    /**
+     * Appends a piece for {@code node}; returns the reply's whole length (in chars) after it. Errors with
+     * {@link LeaseLostException} when another node holds the reply's lease.
+     */
+    Mono<Long> append(ConversationId conversationId, MessageId messageId, String piece, String node);
 
+    /**
+     * Forgets the reply: its text and place in the index of leases. Its lease stays until it runs out,
+     * so a node still streaming a reply that another node ended finds itself fenced.
+     */
     Mono<Void> end(ConversationId conversationId, MessageId messageId);
 
     /** Replies of the conversation still being streamed. */
     Flux<LiveReply> live(ConversationId conversationId);
 
+    /**
+     * Extends {@code node}'s lease by {@code ttl} (taking it again if it ran out and nobody claimed it);
+     * false when another node holds it, in which case {@code node} must stop and store nothing.
+     */
+    Mono<Boolean> renew(ConversationId conversationId, MessageId messageId, String node, Duration ttl);
+
+    /**
+     * Gives up {@code node}'s lease so that any node takes the reply over at its next sweep, as if
+     * {@code node} had died; false when another node holds the lease.
+     */
+    Mono<Boolean> release(ConversationId conversationId, MessageId messageId, String node);
+
+    /** Up to {@code max} replies whose lease has run out. */
+    Flux<ReplyRef> expired(int max);
+
+    /**
+     * Takes over a reply whose lease ran out: of all nodes claiming it, exactly one gets it (the lease,
+     * for {@code ttl}, with the text so far); the others, and every claim while the lease runs, get empty.
+     * A reply whose text has expired too is forgotten and gives empty.
+     */
+    Mono<Claimed> claim(ReplyRef reply, String node, Duration ttl);
+
+    /**
+     * The once-flag of answering a question again: true for the first caller only (per question, for a
+     * day), so a question whose reply was taken over is answered again at most once.
+     */
+    Mono<Boolean> firstRetry(ConversationId conversationId, MessageId questionId);
+
     record LiveReply(MessageId messageId, Author author, String textSoFar) {
+    }
+
+    /** Who generates a reply, and to what: the node holding its lease, the question and the bot answering. */
+    record Origin(String node, MessageId questionId, String question, BotId botId) {
+    }
+
+    record ReplyRef(ConversationId conversationId, MessageId messageId) {
+    }
+
+    /** A reply taken over: its text so far and where it came from. */
+    record Claimed(ReplyRef ref, LiveReply reply, Origin origin) {
+    }
+
+    /** Another node holds the reply's lease: the caller's reply was taken over. */
+    final class LeaseLostException extends RuntimeException {
+        public LeaseLostException(MessageId messageId) {
+            super("another node took over reply " + messageId);
+        }
     }
 }

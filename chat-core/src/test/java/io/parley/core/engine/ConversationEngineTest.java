@@ -368,18 +368,22 @@ class ConversationEngineTest {
     }
 
     @Test
-    void shutdownStoresRepliesInFlightAsInterrupted() {
+    void shutdownHandsRepliesInFlightOverToTheOtherNodes() {
         ConversationEngine engine = engine();
         VisitorSession session = start(engine, Fixtures.key());
         ConversationId c = post(engine, session, "s1", "question").conversationId();
         scripted.nextReply().tryEmitNext("partial ");
         awaitPublished(3);
+        MessageId replyId = ((LiveSignal.ReplyStart) mem.bus.published.get(1)).messageId();
 
         StepVerifier.create(engine.shutdown()).expectComplete().verify(WAIT);
 
-        StoredEvent.Message stored = (StoredEvent.Message) mem.log.all(c).get(1);
-        assertThat(stored.finish()).isEqualTo(Finish.INTERRUPTED);
-        assertThat(stored.text()).isEqualTo("partial ");
+        assertThat(mem.log.all(c)).as("the reply is left to the node that takes it over").hasSize(1);
+        assertThat(mem.replies.holder(replyId)).isNull();
+        StepVerifier.create(mem.replies.expired(10).map(r -> r.messageId()))
+                .expectNext(replyId)
+                .expectComplete()
+                .verify(WAIT);
     }
 
     @Test

@@ -120,6 +120,11 @@ public final class InMemoryPorts {
                 return Mono.error(new IllegalStateException("database down"));
             }
             List<StoredEvent> list = events.computeIfAbsent(conversationId, k -> new ArrayList<>());
+            for (StoredEvent e : list) {
+                if (e instanceof StoredEvent.Message m && m.messageId().equals(messageId)) {
+                    return Mono.just(new Appended(m, false));
+                }
+            }
             StoredEvent.Message m = new StoredEvent.Message(conversationId, list.size() + 1, messageId, author, text,
                     clock.now(), null, finish);
             list.add(m);
@@ -357,20 +362,53 @@ public final class InMemoryPorts {
         }
     }
 
+    /**
+     * Live replies with leases on a clock of their own that only {@link #advance} moves, so tests
+     * decide when a lease runs out.
+     */
     public static final class Replies implements ReplyStreams {
         private final Map<MessageId, LiveReply> live = new LinkedHashMap<>();
         private final Map<MessageId, ConversationId> conversationOf = new HashMap<>();
+        private final Map<MessageId, Origin> origins = new HashMap<>();
+        private final Map<MessageId, Lease> leases = new HashMap<>();
+        private final java.util.Set<MessageId> retried = new java.util.HashSet<>();
+        private long nowMillis;
+
+        private record Lease(String node, long expiresAt) {
+        }
+
+        /** Moves the leases' clock on. */
+        public synchronized void advance(java.time.Duration time) {
+            nowMillis += time.toMillis();
+        }
+
+        /** The node holding the reply's lease now, null when none does. */
+        public synchronized @Nullable String holder(MessageId messageId) {
+            Lease lease = leases.get(messageId);
+            return lease == null || lease.expiresAt() <= nowMillis ? null : lease.node();
+        }
 
         @Override
-        public synchronized Mono<Void> begin(ConversationId conversationId, MessageId messageId, Author author) {
+        public synchronized Mono<Void> begin(ConversationId conversationId, MessageId messageId, Author author,
+                                             Origin origin, java.time.Duration leaseTtl) {
             live.put(messageId, new LiveReply(messageId, author, ""));
             conversationOf.put(messageId, conversationId);
+            origins.put(messageId, origin);
+            leases.put(messageId, new Lease(origin.node(), nowMillis + leaseTtl.toMillis()));
             return Mono.empty();
         }
 
         @Override
-        public synchronized Mono<Long> append(ConversationId conversationId, MessageId messageId, String piece) {
+        public synchronized Mono<Long> append(ConversationId conversationId, MessageId messageId, String piece,
+                                              String node) {
+            String holder = holder(messageId);
+            if (holder != null && !holder.equals(node)) {
+                return Mono.error(new LeaseLostException(messageId));
+            }
             LiveReply r = live.get(messageId);
+            if (r == null) {
+                return Mono.error(new IllegalStateException("no live reply " + messageId));
+            }
             LiveReply next = new LiveReply(messageId, r.author(), r.textSoFar() + piece);
             live.put(messageId, next);
             return Mono.just((long) next.textSoFar().length());
@@ -380,6 +418,8 @@ public final class InMemoryPorts {
         public synchronized Mono<Void> end(ConversationId conversationId, MessageId messageId) {
             live.remove(messageId);
             conversationOf.remove(messageId);
+            origins.remove(messageId);
+            // the lease stays until it runs out, fencing a node that still streams the reply
             return Mono.empty();
         }
 
@@ -387,6 +427,52 @@ public final class InMemoryPorts {
         public synchronized Flux<LiveReply> live(ConversationId conversationId) {
             return Flux.fromIterable(live.values().stream()
                     .filter(r -> conversationId.equals(conversationOf.get(r.messageId()))).toList());
+        }
+
+        @Override
+        public synchronized Mono<Boolean> renew(ConversationId conversationId, MessageId messageId, String node,
+                                                java.time.Duration ttl) {
+            String holder = holder(messageId);
+            if (holder != null && !holder.equals(node)) {
+                return Mono.just(false);
+            }
+            if (live.containsKey(messageId)) {
+                leases.put(messageId, new Lease(node, nowMillis + ttl.toMillis()));
+            }
+            return Mono.just(true);
+        }
+
+        @Override
+        public synchronized Mono<Boolean> release(ConversationId conversationId, MessageId messageId, String node) {
+            String holder = holder(messageId);
+            if (holder != null && !holder.equals(node)) {
+                return Mono.just(false);
+            }
+            leases.put(messageId, new Lease(node, Long.MIN_VALUE));
+            return Mono.just(true);
+        }
+
+        @Override
+        public synchronized Flux<ReplyRef> expired(int max) {
+            return Flux.fromIterable(leases.entrySet().stream()
+                    .filter(e -> e.getValue().expiresAt() <= nowMillis && live.containsKey(e.getKey()))
+                    .limit(max)
+                    .map(e -> new ReplyRef(conversationOf.get(e.getKey()), e.getKey()))
+                    .toList());
+        }
+
+        @Override
+        public synchronized Mono<Claimed> claim(ReplyRef reply, String node, java.time.Duration ttl) {
+            if (holder(reply.messageId()) != null || !live.containsKey(reply.messageId())) {
+                return Mono.empty();
+            }
+            leases.put(reply.messageId(), new Lease(node, nowMillis + ttl.toMillis()));
+            return Mono.just(new Claimed(reply, live.get(reply.messageId()), origins.get(reply.messageId())));
+        }
+
+        @Override
+        public synchronized Mono<Boolean> firstRetry(ConversationId conversationId, MessageId questionId) {
+            return Mono.just(retried.add(questionId));
         }
     }
 

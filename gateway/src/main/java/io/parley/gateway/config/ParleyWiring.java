@@ -17,6 +17,7 @@ import io.parley.core.protocol.FrameCodec;
 import io.parley.core.responder.KnowledgeBaseResponder;
 import io.parley.core.responder.SyntheticResponder;
 import io.parley.gateway.upstream.OpenAiResponder;
+import io.parley.gateway.replies.ReplyLeaseProperties;
 import io.parley.persistence.postgres.DatabaseMigrations;
 import io.parley.persistence.postgres.DemoWorkspace;
 import io.parley.persistence.postgres.PostgresAdapters;
@@ -101,13 +102,15 @@ public class ParleyWiring {
 
     @Bean
     ConversationEngine conversationEngine(PostgresAdapters postgres, RedisAdapters redis, IdGenerator ids, Clock clock,
-                                          VisitorTokens tokens, BotProperties bots, OpenAiResponder openAi) {
+                                          VisitorTokens tokens, BotProperties bots, OpenAiResponder openAi,
+                                          ReplyLeaseProperties leases) {
         EnginePorts ports = new EnginePorts(postgres.messageLog(), postgres.conversations(), postgres.visitors(),
                 postgres.identityVerification(), redis.eventBus(), redis.replyStreams(), redis.rateLimiter(), ids, clock);
         KnowledgeBaseResponder knowledgeBase = new KnowledgeBaseResponder(postgres.knowledgeIndex(),
                 bots.knowledgePieceInterval());
         return new ConversationEngine(ports, tokens, bot -> responderFor(bot, knowledgeBase, openAi),
-                new EngineSettings(bots.maxReplyChars(), Duration.ofSeconds(5)));
+                new EngineSettings(bots.maxReplyChars(), Duration.ofSeconds(5), leases.forNode(RandomIds.nodeId())),
+                postgres.answeringBots());
     }
 
     private static Responder responderFor(Bot bot, KnowledgeBaseResponder knowledgeBase, OpenAiResponder openAi) {

@@ -9,8 +9,8 @@ import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Mono;
 
 /**
- * The sockets of one endpoint on this node. When the node stops, each is told to reconnect at once to
- * another node (1012), and sockets that arrive meanwhile get the same answer straight away.
+ * The sockets of one endpoint on this node. When the node stops, it first stops accepting (sockets that
+ * arrive get 1012 straight away), then each open socket is told to reconnect to another node (1012).
  */
 public final class OpenSockets {
     public static final String RESTARTING = "node restarting; reconnect to any node";
@@ -37,6 +37,11 @@ public final class OpenSockets {
 
     public void accept() {
         accepting = true;
+    }
+
+    /** New sockets are told to reconnect elsewhere (1012); open ones stay open. */
+    public void stopAccepting() {
+        accepting = false;
     }
 
     /** Stops accepting and closes every open socket with 1012. */

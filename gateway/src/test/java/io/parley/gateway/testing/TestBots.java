@@ -118,6 +118,21 @@ public final class TestBots {
         }
     }
 
+    /** The text of the message stored under {@code seq}, empty when there is none. */
+    public static String textOf(String conversationId, long seq) {
+        try (Connection db = connect();
+             PreparedStatement query = db.prepareStatement(
+                     "SELECT text FROM events WHERE conversation_id = ? AND seq = ?")) {
+            query.setString(1, conversationId);
+            query.setLong(2, seq);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? rows.getString(1) : "";
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** How many messages with this clientMsgId the conversation holds. */
     public static long countClientMessages(String conversationId, String clientMsgId) {
         try (Connection db = connect();

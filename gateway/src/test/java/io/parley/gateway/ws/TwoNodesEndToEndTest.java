@@ -32,27 +32,6 @@ class TwoNodesEndToEndTest extends GatewayIntegrationTest {
         secondNode = ExtraNodes.start(Map.of());
     }
 
-    @Test
-    void aStoppingNodeTellsItsClientsToReconnectAtOnceAndStoresTheReplyItWasStreamingAsInterrupted() {
-        ConfigurableApplicationContext node = ExtraNodes.start(Map.of());
-        int port = ExtraNodes.httpsPort(node);
-        try (VisitorSocket socket = VisitorSocket.open(CERTIFICATE, port, TestBots.syntheticKey(), null)) {
-            socket.hello("{\"type\":\"hello\"}").next("welcome");
-            socket.send("{\"type\":\"message\",\"clientMsgId\":\"q\",\"text\":\"go\"}");
-            String conversationId = socket.next("ack").get("conversationId").asString();
-            socket.next("reply.delta");
-
-            node.close();
-
-            VisitorSocket.Closed closed = socket.closeStatus();
-            assertThat(closed.code()).isEqualTo(1012);
-            assertThat(TestBots.seqs(conversationId)).containsExactly(1L, 2L);
-            assertThat(TestBots.finishOf(conversationId, 2)).isEqualTo("interrupted");
-        } finally {
-            node.close();
-        }
-    }
-
     @AfterAll
     static void stopSecondNode() {
         if (secondNode != null) {

@@ -41,6 +41,7 @@ public final class PostgresAdapters {
     private final Conversations conversations;
     private final Visitors visitors;
     private final PostgresWidgetKeys widgetKeys;
+    private final PostgresAnsweringBots answeringBots;
     private final KnowledgeIndex knowledgeIndex;
     private final Operators operators;
     private final Workspaces workspaces;
@@ -71,6 +72,7 @@ public final class PostgresAdapters {
         this.conversations = new PostgresConversations(db, clock, ids);
         this.visitors = new PostgresVisitors(db, clock, ids);
         this.widgetKeys = new PostgresWidgetKeys(db, clock);
+        this.answeringBots = new PostgresAnsweringBots(db, widgetKeys);
         this.knowledgeIndex = new PostgresKnowledgeIndex(db);
         this.operators = new PostgresOperators(db, tx, clock);
         this.workspaces = new PostgresWorkspaces(db, tx, clock);
@@ -129,6 +131,10 @@ public final class PostgresAdapters {
     /** The bots' OpenAI upstreams with their API keys: for the upstream responder only. */
     public OpenAiUpstreams openAiUpstreams() {
         return bots;
+    }
+
+    public io.parley.core.port.AnsweringBots answeringBots() {
+        return answeringBots;
     }
 
     public WidgetKeyRegistry widgetKeyRegistry() {

@@ -21,9 +21,12 @@ import reactor.core.publisher.Mono;
  * <li>{@code <p>{c_…}:events} — pub/sub channel of a conversation's live signals</li>
  * <li>{@code <p>{c_…}:reply:m_…} — text so far of a reply being streamed (string)</li>
  * <li>{@code <p>{c_…}:reply:m_…:meta} — its author and length in chars (hash)</li>
+ * <li>{@code <p>{c_…}:reply:m_…:lease} — the id of the node holding the reply's lease (string, short TTL)</li>
  * <li>{@code <p>{c_…}:replies} — ids of the conversation's replies being streamed (set)</li>
  * <li>{@code <p>{w_…}:inbox} — pub/sub channel of a workspace's inbox updates and presence changes</li>
  * <li>{@code <p>{w_…}:agents} — the workspace's open agent sockets, scored with their expiry (sorted set)</li>
+ * <li>{@code <p>{c_…}:retried:m_…} — set once a question whose reply was taken over is answered again</li>
+ * <li>{@code <p>{replies}:leases} — every live reply ({@code "c_… m_…"}) by lease expiry in ms (sorted set)</li>
  * <li>{@code <p>{key}:rl} — events admitted under a rate-limit key (sorted set)</li>
  * <li>{@code <p>{auth:<kind>:<subject hash>}:w}, {@code :lock}, {@code :n} — an auth-throttle subject's
  * counted events (sorted set), its lockout in force (string with a TTL), its lockouts so far (counter)</li>

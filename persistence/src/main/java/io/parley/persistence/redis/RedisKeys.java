@@ -28,6 +28,23 @@ record RedisKeys(String prefix) {
         return replyText(conversationId, messageId) + ":meta";
     }
 
+    String replyLease(ConversationId conversationId, MessageId messageId) {
+        return replyText(conversationId, messageId) + ":lease";
+    }
+
+    /** The once-flag of answering a question again after its reply was taken over. */
+    String retried(ConversationId conversationId, MessageId questionId) {
+        return tagged(conversationId) + ":retried:" + questionId.value();
+    }
+
+    /**
+     * The index of every live reply's lease, across conversations (its own slot: it is only a hint
+     * where to look; each decision is taken on the reply's own keys).
+     */
+    String replyLeases() {
+        return prefix + "{replies}:leases";
+    }
+
     String liveReplies(ConversationId conversationId) {
         return tagged(conversationId) + ":replies";
     }

@@ -1,6 +1,11 @@
--- KEYS as in reply-begin.lua. ARGV: piece, its length in UTF-16 units, ttl ms, message id.
+-- KEYS as in reply-begin.lua. ARGV: piece, its length in UTF-16 units, ttl ms, message id, node.
 -- Returns the reply's length in UTF-16 units after the piece (APPEND would count UTF-8 bytes),
--- or -1 when the reply was never begun, has ended or has expired.
+-- -1 when the reply was never begun, has ended or has expired, -2 when another node holds its lease
+-- (the reply was taken over: the caller must stop).
+local holder = redis.call('GET', KEYS[4])
+if holder and holder ~= ARGV[5] then
+  return -2
+end
 if redis.call('EXISTS', KEYS[1], KEYS[2]) < 2 then
   return -1
 end

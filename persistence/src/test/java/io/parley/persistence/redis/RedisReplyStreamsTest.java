@@ -11,6 +11,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.parley.core.model.Author;
 import io.parley.core.model.AuthorRole;
+import io.parley.core.model.BotId;
 import io.parley.core.model.ConversationId;
 import io.parley.core.model.MessageId;
 import io.parley.core.port.ReplyStreams;
@@ -22,6 +23,10 @@ import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 class RedisReplyStreamsTest extends SharedRedisTest {
+    static final String NODE = "n_test";
+    static final Duration LEASE = Duration.ofSeconds(3);
+    static final ReplyStreams.Origin ORIGIN = new ReplyStreams.Origin(NODE, message(), "the question?",
+            new BotId("b_1"));
     private RedisKeys keys;
     private RedisAdapters node;
     private ReplyStreams replies;
@@ -43,10 +48,10 @@ class RedisReplyStreamsTest extends SharedRedisTest {
         ConversationId c = conversation();
         MessageId m = message();
 
-        StepVerifier.create(replies.begin(c, m, BOT)
-                        .then(replies.append(c, m, "héllo "))
-                        .concatWith(replies.append(c, m, "👋"))
-                        .concatWith(replies.append(c, m, "")))
+        StepVerifier.create(replies.begin(c, m, BOT, ORIGIN, LEASE)
+                        .then(replies.append(c, m, "héllo ", NODE))
+                        .concatWith(replies.append(c, m, "👋", NODE))
+                        .concatWith(replies.append(c, m, "", NODE)))
                 .expectNext(6L, 8L, 8L)
                 .expectComplete()
                 .verify(TIMEOUT);
@@ -61,6 +66,7 @@ class RedisReplyStreamsTest extends SharedRedisTest {
                 .expectComplete()
                 .verify(TIMEOUT);
         assertThat(admin.exists(keys.replyText(c, m), keys.replyMeta(c, m), keys.liveReplies(c))).isZero();
+        assertThat(admin.zscore(keys.replyLeases(), c.value() + " " + m.value())).isNull();
     }
 
     @Test
@@ -71,11 +77,11 @@ class RedisReplyStreamsTest extends SharedRedisTest {
         MessageId second = message();
         Author agentBot = new Author(AuthorRole.BOT, "b_2", "Grace \"G\" Hopper");
 
-        StepVerifier.create(replies.begin(c, first, BOT)
-                        .then(replies.begin(c, second, agentBot))
-                        .then(replies.begin(other, message(), BOT))
-                        .then(replies.append(c, first, "one"))
-                        .then(replies.append(c, second, "two"))
+        StepVerifier.create(replies.begin(c, first, BOT, ORIGIN, LEASE)
+                        .then(replies.begin(c, second, agentBot, ORIGIN, LEASE))
+                        .then(replies.begin(other, message(), BOT, ORIGIN, LEASE))
+                        .then(replies.append(c, first, "one", NODE))
+                        .then(replies.append(c, second, "two", NODE))
                         .thenMany(replies.live(c))
                         .collectList())
                 .assertNext(live -> assertThat(live).containsExactlyInAnyOrder(
@@ -90,14 +96,14 @@ class RedisReplyStreamsTest extends SharedRedisTest {
         MessageId m = message();
         String[] replyKeys = {keys.replyText(c, m), keys.replyMeta(c, m), keys.liveReplies(c)};
 
-        replies.begin(c, m, BOT).block(TIMEOUT);
+        replies.begin(c, m, BOT, ORIGIN, LEASE).block(TIMEOUT);
         for (String key : replyKeys) {
             assertThat(admin.pttl(key)).as(key).isBetween(Duration.ofMinutes(9).toMillis(),
                     RedisReplyStreams.DEFAULT_TTL.toMillis());
             admin.pexpire(key, 5_000);
         }
 
-        replies.append(c, m, "more").block(TIMEOUT);
+        replies.append(c, m, "more", NODE).block(TIMEOUT);
         for (String key : replyKeys) {
             assertThat(admin.pttl(key)).as(key).isGreaterThan(Duration.ofMinutes(9).toMillis());
         }
@@ -108,7 +114,7 @@ class RedisReplyStreamsTest extends SharedRedisTest {
         ConversationId c = conversation();
         MessageId expired = message();
         MessageId alive = message();
-        replies.begin(c, expired, BOT).then(replies.begin(c, alive, BOT)).block(TIMEOUT);
+        replies.begin(c, expired, BOT, ORIGIN, LEASE).then(replies.begin(c, alive, BOT, ORIGIN, LEASE)).block(TIMEOUT);
         admin.pexpire(keys.replyText(c, expired), 1);
         await().atMost(TIMEOUT).until(() -> admin.exists(keys.replyText(c, expired)) == 0);
 
@@ -123,10 +129,10 @@ class RedisReplyStreamsTest extends SharedRedisTest {
     void appendToAReplyThatWasNeverBegunOrHasEndedErrors() {
         ConversationId c = conversation();
         MessageId m = message();
-        StepVerifier.create(replies.append(c, m, "x"))
+        StepVerifier.create(replies.append(c, m, "x", NODE))
                 .expectError(IllegalStateException.class)
                 .verify(TIMEOUT);
-        StepVerifier.create(replies.begin(c, m, BOT).then(replies.end(c, m)).then(replies.append(c, m, "x")))
+        StepVerifier.create(replies.begin(c, m, BOT, ORIGIN, LEASE).then(replies.end(c, m)).then(replies.append(c, m, "x", NODE)))
                 .expectError(IllegalStateException.class)
                 .verify(TIMEOUT);
         assertThat(admin.exists(keys.replyText(c, m), keys.replyMeta(c, m))).isZero();
@@ -136,10 +142,10 @@ class RedisReplyStreamsTest extends SharedRedisTest {
     void beginningAgainStartsTheReplyOverEmpty() {
         ConversationId c = conversation();
         MessageId m = message();
-        StepVerifier.create(replies.begin(c, m, BOT)
-                        .then(replies.append(c, m, "lost"))
-                        .then(replies.begin(c, m, BOT))
-                        .then(replies.append(c, m, "ab")))
+        StepVerifier.create(replies.begin(c, m, BOT, ORIGIN, LEASE)
+                        .then(replies.append(c, m, "lost", NODE))
+                        .then(replies.begin(c, m, BOT, ORIGIN, LEASE))
+                        .then(replies.append(c, m, "ab", NODE)))
                 .expectNext(2L)
                 .expectComplete()
                 .verify(TIMEOUT);
