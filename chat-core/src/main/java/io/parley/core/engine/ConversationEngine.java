@@ -274,6 +274,14 @@ public final class ConversationEngine {
     }
 
     /**
+     * Takes part again after a {@link #drain}: sweeps for orphaned replies resume. A node that stops and
+     * starts again in one process (Spring's lifecycle allows it) is a live node once more.
+     */
+    public void resume() {
+        draining = false;
+    }
+
+    /**
      * One sweep for replies whose node died or handed them over: each is ended as interrupted and its
      * question answered again (at most once); the number this node took over. Call it every second or so.
      */

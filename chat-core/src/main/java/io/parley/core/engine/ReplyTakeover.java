@@ -45,6 +45,7 @@ final class ReplyTakeover {
     /** One sweep; the number of replies this node took over. */
     Mono<Long> sweep() {
         return replies.expired(PER_SWEEP)
+                .doOnNext(expired -> LOG.fine(() -> "lease ran out: " + expired))
                 .concatMap(expired -> replies.claim(expired, leases.node(), leases.claimTtl())
                         .flatMap(this::end)
                         // Redis or PostgreSQL failing: the claim runs out and a later sweep (of any node) retries.

@@ -177,6 +177,20 @@ class ReplyTakeoverTest {
     }
 
     @Test
+    void aNodeStartedAgainAfterDrainingTakesOrphanedRepliesOverAgain() {
+        ConversationEngine restarted = node("n_restarted");
+        StepVerifier.create(restarted.drain(Duration.ofMillis(10))).expectComplete().verify(WAIT);
+        Asked asked = ask(node("n_dying"));
+        mem.replies.advance(LEASE.plusSeconds(1));
+        assertThat(restarted.takeOverOrphanedReplies().block(WAIT)).as("still draining").isZero();
+
+        restarted.resume();
+
+        assertThat(restarted.takeOverOrphanedReplies().block(WAIT)).isEqualTo(1);
+        assertThat(stored(asked.conversationId(), 1).finish()).isEqualTo(Finish.INTERRUPTED);
+    }
+
+    @Test
     void aReplyStillStreamingAtTheDrainDeadlineIsHandedOverToAnotherNode() {
         ConversationEngine stopping = node("n_stopping");
         Asked asked = ask(stopping);

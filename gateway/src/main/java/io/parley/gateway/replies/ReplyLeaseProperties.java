@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("parley.replies")
 public record ReplyLeaseProperties(
-        @DefaultValue("3s") Duration leaseTtl,
+        @DefaultValue("5s") Duration leaseTtl,
         @DefaultValue("1s") Duration renewEvery,
         @DefaultValue("1s") Duration sweepEvery,
         @DefaultValue("30s") Duration claimTtl) {

@@ -61,6 +61,8 @@ final class VisitorConnections implements SmartLifecycle {
 
     @Override
     public void start() {
+        // a restart after stop (e.g. a test context paused and reused) makes this a live node again
+        engine.resume();
         sockets.accept();
     }
 

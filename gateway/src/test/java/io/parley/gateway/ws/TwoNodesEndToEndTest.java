@@ -71,6 +71,66 @@ class TwoNodesEndToEndTest extends GatewayIntegrationTest {
         }
     }
 
+    @Test
+    void aVisitorResumingOnTheOtherNodeMidReplyGetsTheTextSoFarThenTheLiveRestExactlyOnce() {
+        String key = TestBots.syntheticKey();
+        TestBots.execute("UPDATE bots SET synthetic_tokens = 40, synthetic_tokens_per_second = 20"
+                + " WHERE id = (SELECT bot_id FROM widget_keys WHERE key = '" + key + "')");
+        String token;
+        String conversationId;
+        StringBuilder seenOnFirst = new StringBuilder();
+        try (VisitorSocket onFirst = VisitorSocket.open(CERTIFICATE, httpsPort, key, null)) {
+            token = onFirst.hello("{\"type\":\"hello\"}").next("welcome").get("visitorToken").asString();
+            onFirst.send("{\"type\":\"message\",\"clientMsgId\":\"q\",\"text\":\"tell me a long story\"}");
+            JsonNode ack = onFirst.next("ack");
+            conversationId = ack.get("conversationId").asString();
+            onFirst.next("reply.start");
+            for (int i = 0; i < 5; i++) {
+                seenOnFirst.append(onFirst.next("reply.delta").get("text").asString());
+            }
+        }
+        try (VisitorSocket onSecond = VisitorSocket.open(CERTIFICATE, secondNodePort(), key, null)) {
+            onSecond.hello("{\"type\":\"hello\",\"visitorToken\":\"" + token + "\",\"conversationId\":\""
+                    + conversationId + "\",\"lastSeq\":1}").next("welcome");
+            JsonNode start = onSecond.next();
+            assertThat(start.get("type").asString()).as("the reply still streams on the first node").isEqualTo("reply.start");
+            JsonNode catchUp = onSecond.next("reply.delta");
+            assertThat(catchUp.get("text").asString()).as("the text so far in one delta").startsWith(seenOnFirst.toString());
+            StringBuilder text = new StringBuilder(catchUp.get("text").asString());
+            JsonNode frame;
+            while (!(frame = onSecond.next()).get("type").asString().equals("reply.end")) {
+                assertThat(frame.get("type").asString()).isEqualTo("reply.delta");
+                text.append(frame.get("text").asString());
+            }
+            assertThat(frame.get("finish").asString()).isEqualTo("stop");
+            assertThat(frame.get("seq").asLong()).isEqualTo(2);
+            assertThat(text.toString()).as("every token exactly once").isEqualTo(TestBots.textOf(conversationId, 2));
+        }
+    }
+
+    @Test
+    void aVisitorsMessageLimitHoldsAcrossNodes() {
+        String key = TestBots.create("synthetic", 3, 0, java.util.List.of(), true);
+        try (VisitorSocket onFirst = VisitorSocket.open(CERTIFICATE, httpsPort, key, null)) {
+            String token = onFirst.hello("{\"type\":\"hello\"}").next("welcome").get("visitorToken").asString();
+            onFirst.send("{\"type\":\"message\",\"clientMsgId\":\"one\",\"text\":\"one\"}");
+            String conversationId = onFirst.next("ack").get("conversationId").asString();
+            onFirst.send("{\"type\":\"message\",\"clientMsgId\":\"two\",\"text\":\"two\"}");
+            onFirst.next("ack");
+            try (VisitorSocket onSecond = VisitorSocket.open(CERTIFICATE, secondNodePort(), key, null)) {
+                onSecond.hello("{\"type\":\"hello\",\"visitorToken\":\"" + token + "\"}").next("welcome");
+                onSecond.send("{\"type\":\"message\",\"clientMsgId\":\"three\",\"text\":\"three\"}");
+                onSecond.next("ack");
+                onSecond.send("{\"type\":\"message\",\"clientMsgId\":\"four\",\"text\":\"four\"}");
+                JsonNode refused = onSecond.nextMatching(frame -> frame.get("type").asString().equals("error"));
+                assertThat(refused.get("code").asString()).isEqualTo("rate_limited");
+                assertThat(refused.get("clientMsgId").asString()).isEqualTo("four");
+                assertThat(refused.get("retryAfterMs").asLong()).isPositive();
+                assertThat(TestBots.countClientMessages(conversationId, "four")).as("nothing stored").isZero();
+            }
+        }
+    }
+
     /** The seqs of stored events a client received (messages, reply ends, handoffs), in arrival order. */
     private static List<Long> storedSeqsSeenBy(VisitorSocket socket, long last) {
         List<Long> seqs = new ArrayList<>();
