@@ -26,6 +26,7 @@ import reactor.core.publisher.Sinks;
  * and closing once with a protocol code, releasing what the connection held.
  */
 public final class SocketLifecycle {
+    private final SocketMeters meters;
     private static final Logger LOG = LoggerFactory.getLogger(SocketLifecycle.class);
 
     private final WebSocketSession socket;
@@ -37,8 +38,9 @@ public final class SocketLifecycle {
     private final Disposable.Composite held = Disposables.composite();
     private final SlidingCount badFrames = new SlidingCount(Duration.ofMinutes(1));
 
-    public SocketLifecycle(WebSocketSession socket, WebSocketProperties limits) {
+    public SocketLifecycle(WebSocketSession socket, WebSocketProperties limits, SocketMeters meters) {
         this.socket = socket;
+        this.meters = meters;
         this.limits = limits;
         this.heartbeats = new Heartbeats(socket, limits.heartbeat(), this::close);
     }
@@ -50,7 +52,10 @@ public final class SocketLifecycle {
     public Mono<Void> run(Function<String, Mono<Void>> onText, Flux<String> texts) {
         Mono<Void> input = socket.receive()
                 .map(InboundMessage::of)
-                .doOnNext(in -> heartbeats.heard())
+                .doOnNext(in -> {
+                    heartbeats.heard();
+                    meters.received();
+                })
                 .concatMap(in -> closing.get() ? Mono.empty() : onInbound(in, onText))
                 .then()
                 .onErrorResume(TooLongFrameException.class, e -> {
@@ -58,7 +63,7 @@ public final class SocketLifecycle {
                     close(CloseCodes.TOO_BIG, "message larger than " + limits.maxFrameBytes() + " bytes");
                     return closed.asMono();
                 });
-        Flux<WebSocketMessage> frames = texts.map(socket::textMessage);
+        Flux<WebSocketMessage> frames = texts.map(socket::textMessage).doOnNext(frame -> meters.sent());
         Mono<Void> output = socket.send(Flux.merge(frames, heartbeats.pings()).takeUntilOther(closed.asMono()));
         helloTimer.update(Mono.delay(limits.helloTimeout())
                 .subscribe(t -> close(CloseCodes.HELLO_TIMEOUT, "no hello within "

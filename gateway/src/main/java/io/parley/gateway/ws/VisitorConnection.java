@@ -51,7 +51,7 @@ final class VisitorConnection implements OpenSockets.Socket {
     private @Nullable VisitorSession session;
 
     VisitorConnection(WebSocketSession socket, WidgetKey key, String clientAddress, ConversationEngine engine,
-                      FrameCodec codec, WebSocketProperties limits) {
+                      FrameCodec codec, WebSocketProperties limits, SocketMeters meters) {
         this.socket = socket;
         this.key = key;
         this.clientAddress = clientAddress;
@@ -59,7 +59,7 @@ final class VisitorConnection implements OpenSockets.Socket {
         this.codec = codec;
         this.limits = limits;
         this.outbox = new Outbox(limits.maxPendingBytes(), FrameSizes::estimate);
-        this.lifecycle = new SocketLifecycle(socket, limits);
+        this.lifecycle = new SocketLifecycle(socket, limits, meters);
         lifecycle.holdUntilClosed(following);
     }
 

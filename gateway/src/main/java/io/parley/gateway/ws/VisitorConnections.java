@@ -6,6 +6,7 @@ import io.parley.core.protocol.FrameCodec;
 import io.parley.gateway.config.WebSocketProperties;
 import java.time.Duration;
 import java.util.List;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -34,7 +35,10 @@ final class VisitorConnections implements SmartLifecycle {
     private final WebSocketProperties limits;
     private final OpenSockets sockets = new OpenSockets();
 
-    VisitorConnections(ConversationEngine engine, FrameCodec codec, WebSocketProperties limits) {
+    private final SocketMeters meters;
+
+    VisitorConnections(ConversationEngine engine, FrameCodec codec, WebSocketProperties limits, MeterRegistry registry) {
+        this.meters = new SocketMeters(registry, "visitor", sockets::size);
         this.engine = engine;
         this.codec = codec;
         this.limits = limits;
@@ -50,7 +54,7 @@ final class VisitorConnections implements SmartLifecycle {
             @Override
             public reactor.core.publisher.Mono<Void> handle(org.springframework.web.reactive.socket.WebSocketSession socket) {
                 return sockets.serve(socket,
-                        () -> new VisitorConnection(socket, key, clientAddress, engine, codec, limits));
+                        () -> new VisitorConnection(socket, key, clientAddress, engine, codec, limits, meters));
             }
         };
     }

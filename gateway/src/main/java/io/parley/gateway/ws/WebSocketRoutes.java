@@ -1,5 +1,7 @@
 package io.parley.gateway.ws;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.core.engine.ConversationEngine;
 import io.parley.core.port.WidgetKeys;
 import io.parley.core.protocol.FrameCodec;
@@ -30,8 +32,11 @@ public class WebSocketRoutes {
     }
 
     @Bean
-    VisitorConnections visitorConnections(ConversationEngine engine, FrameCodec codec, WebSocketProperties limits) {
-        return new VisitorConnections(engine, codec, limits);
+    VisitorConnections visitorConnections(ConversationEngine engine, FrameCodec codec, WebSocketProperties limits,
+                                          MeterRegistry registry) {
+        Gauge.builder("parley.replies.streaming", engine, ConversationEngine::repliesInFlight)
+                .description("bot replies this node is streaming").register(registry);
+        return new VisitorConnections(engine, codec, limits, registry);
     }
 
     @Bean

@@ -13,6 +13,8 @@ import tools.jackson.databind.JsonNode;
 
 /** A visitor's whole conversation over real wss://, against real PostgreSQL and Redis. */
 class VisitorSocketEndToEndTest extends GatewayIntegrationTest {
+    @org.springframework.boot.test.web.server.LocalManagementPort
+    int managementPort;
 
     private VisitorSocket connect(String key) {
         return VisitorSocket.open(CERTIFICATE, httpsPort, key, TestBots.DEMO_ORIGIN);
@@ -60,6 +62,33 @@ class VisitorSocketEndToEndTest extends GatewayIntegrationTest {
             assertThat(answer.toString()).containsIgnoringCase("script");
             assertThat(TestBots.seqs(conversationId)).containsExactly(1L, 2L);
         }
+    }
+
+    @Test
+    void connectionsMessagesAndStreamingRepliesAreCountedForPrometheus() {
+        try (VisitorSocket socket = VisitorSocket.open(CERTIFICATE, httpsPort, TestBots.syntheticKey(), null)) {
+            socket.hello("{\"type\":\"hello\"}").next("welcome");
+            socket.send(message("m1", "count me"));
+            socket.next("reply.delta");
+            String during = scrape();
+            assertThat(gauge(during, "parley_ws_connections{endpoint=\"visitor\"")).isGreaterThanOrEqualTo(1);
+            assertThat(gauge(during, "parley_replies_streaming ")).isGreaterThanOrEqualTo(1);
+            assertThat(gauge(during, "parley_ws_messages_received_total{endpoint=\"visitor\"")).isGreaterThanOrEqualTo(2);
+            assertThat(gauge(during, "parley_ws_messages_sent_total{endpoint=\"visitor\"")).isGreaterThanOrEqualTo(3);
+            assertThat(during).contains("parley_ws_connections{endpoint=\"agent\"");
+        }
+    }
+
+    private String scrape() {
+        return io.parley.gateway.testing.TestClients.http(managementPort).get().uri("/actuator/prometheus")
+                .responseContent().aggregate().asString().block(TIMEOUT);
+    }
+
+    /** The value of the first sample whose line starts with {@code prefix}. */
+    private static double gauge(String metrics, String prefix) {
+        return metrics.lines().filter(line -> line.startsWith(prefix)).findFirst()
+                .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .orElseThrow(() -> new AssertionError("no sample " + prefix + " in\n" + metrics));
     }
 
     @Test

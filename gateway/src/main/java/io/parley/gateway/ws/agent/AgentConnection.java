@@ -71,7 +71,7 @@ final class AgentConnection implements OpenSockets.Socket {
     private int failedChecks;
 
     AgentConnection(WebSocketSession socket, String throttleSubject, AgentSessions sessions, FrameCodec codec,
-                    WebSocketProperties limits, Duration sessionCheck, AgentDesk desk) {
+                    WebSocketProperties limits, Duration sessionCheck, AgentDesk desk, io.parley.gateway.ws.SocketMeters meters) {
         this.desk = desk;
         this.socket = socket;
         this.throttleSubject = throttleSubject;
@@ -80,7 +80,7 @@ final class AgentConnection implements OpenSockets.Socket {
         this.limits = limits;
         this.sessionCheck = sessionCheck;
         this.outbox = new Outbox(limits.maxPendingBytes(), FrameSizes::estimate);
-        this.lifecycle = new SocketLifecycle(socket, limits);
+        this.lifecycle = new SocketLifecycle(socket, limits, meters);
         lifecycle.holdUntilClosed(sessionTimers);
         lifecycle.holdUntilClosed(inbox);
         lifecycle.holdUntilClosed(live);

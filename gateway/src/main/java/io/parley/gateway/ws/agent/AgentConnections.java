@@ -1,9 +1,11 @@
 package io.parley.gateway.ws.agent;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.core.engine.AgentDesk;
 import io.parley.core.protocol.FrameCodec;
 import io.parley.gateway.config.WebSocketProperties;
 import io.parley.gateway.ws.OpenSockets;
+import io.parley.gateway.ws.SocketMeters;
 import java.util.List;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.web.reactive.socket.WebSocketHandler;
@@ -20,9 +22,11 @@ final class AgentConnections implements SmartLifecycle {
     private final AgentSocketProperties properties;
     private final OpenSockets sockets = new OpenSockets();
     private final AgentDesk desk;
+    private final SocketMeters meters;
 
     AgentConnections(AgentSessions sessions, FrameCodec codec, WebSocketProperties limits,
-                     AgentSocketProperties properties, AgentDesk desk) {
+                     AgentSocketProperties properties, AgentDesk desk, MeterRegistry registry) {
+        this.meters = new SocketMeters(registry, "agent", sockets::size);
         this.desk = desk;
         this.sessions = sessions;
         this.codec = codec;
@@ -41,7 +45,7 @@ final class AgentConnections implements SmartLifecycle {
             @Override
             public Mono<Void> handle(WebSocketSession socket) {
                 return sockets.serve(socket, () -> new AgentConnection(socket, throttleSubject, sessions, codec,
-                        limits, properties.sessionCheck(), desk));
+                        limits, properties.sessionCheck(), desk, meters));
             }
         };
     }

@@ -1,5 +1,7 @@
 package io.parley.gateway.ws.agent;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import io.parley.core.engine.AgentDesk;
 import io.parley.core.engine.AgentPorts;
 import io.parley.core.engine.ConversationEngine;
@@ -42,8 +44,8 @@ public class AgentSocketWiring {
 
     @Bean
     AgentConnections agentConnections(AgentSessions sessions, FrameCodec codec, WebSocketProperties limits,
-                                      AgentSocketProperties properties, AgentDesk desk) {
-        return new AgentConnections(sessions, codec, limits, properties, desk);
+                                      AgentSocketProperties properties, AgentDesk desk, MeterRegistry registry) {
+        return new AgentConnections(sessions, codec, limits, properties, desk, registry);
     }
 
     @Bean
