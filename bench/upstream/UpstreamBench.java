@@ -54,15 +54,15 @@ public final class UpstreamBench {
         try {
             SslContext trust = SslContextBuilder.forClient().trustManager(new File(".dev/tls/cert.pem")).build();
             awaitReady(trust, https); // the gateway migrates the database and seeds the demo workspace first
-            registerBot(upstreamUrl);
+            registerBot(upstreamUrl, "https://localhost:" + https);
             System.out.printf(Locale.ROOT, "fake upstream: %d tokens, first after %d ms, then every %d ms; %d rounds each%n",
                     tokens, firstTokenMs, gapMs, rounds);
-            run(1, 20, tokens, upstreamUrl, trust, https); // warm-up of both paths, not reported
+            run(1, 20, tokens, upstreamUrl, trust, https, false); // warm-up of both paths, not reported
             System.out.println();
             System.out.println("| streams | path | first token p50 | p99 | gap p50 | p99 | failed |");
             System.out.println("|---:|---|---:|---:|---:|---:|---:|");
             for (int streams : levels) {
-                run(rounds, streams, tokens, upstreamUrl, trust, https);
+                run(rounds, streams, tokens, upstreamUrl, trust, https, true);
             }
         } finally {
             gateway.destroy();
@@ -73,7 +73,8 @@ public final class UpstreamBench {
         }
     }
 
-    private static void run(int rounds, int streams, int tokens, String upstreamUrl, SslContext trust, int https) {
+    private static void run(int rounds, int streams, int tokens, String upstreamUrl, SslContext trust, int https,
+                            boolean report) {
         Samples direct = new Samples(new ArrayList<>(), new ArrayList<>(), 0);
         Samples viaGateway = new Samples(new ArrayList<>(), new ArrayList<>(), 0);
         int directFailed = 0;
@@ -96,7 +97,7 @@ public final class UpstreamBench {
             viaGateway.gaps().addAll(g.gaps());
             gatewayFailed += g.failed();
         }
-        if (rounds > 1 || streams > 20) {
+        if (report) {
             row(streams, "direct", direct, directFailed);
             row(streams, "gateway", viaGateway, gatewayFailed);
             System.out.printf(Locale.ROOT, "| %d | **overhead** | **%s** | **%s** | **%s** | **%s** | |%n", streams,
@@ -141,7 +142,7 @@ public final class UpstreamBench {
                                     last[0] = now;
                                 }
                             })
-                            .then(Mono.just(last[0] == 0 ? 1 : 0))
+                            .then(Mono.fromCallable(() -> last[0] == 0 ? 1 : 0))
                             .timeout(Duration.ofSeconds(60))
                             .onErrorReturn(1);
                 }), streams)
@@ -219,18 +220,22 @@ public final class UpstreamBench {
                 .bindNow(Duration.ofSeconds(10));
     }
 
-    private static void registerBot(String upstreamUrl) throws Exception {
+    /** {@code origin}: what Netty's WebSocket client sends as Origin (from the URI). */
+    private static void registerBot(String upstreamUrl, String origin) throws Exception {
         String url = "jdbc:postgresql://" + env("PARLEY_DB_HOST", "127.0.0.1") + ":" + env("PARLEY_DB_PORT", "5432") + "/"
                 + env("PARLEY_DB_NAME", "parley");
         try (Connection db = DriverManager.getConnection(url, env("PARLEY_DB_USER", "postgres"), env("PARLEY_DB_PASSWORD", ""))) {
             try (PreparedStatement bot = db.prepareStatement("""
                     INSERT INTO bots (id, workspace_id, name, greeting, responder, openai_base_url, openai_model,
                                       openai_api_key, messages_per_visitor_permits, messages_per_key_ip_permits,
-                                      connections_per_key_ip_permits, allow_native_clients)
-                    VALUES (?, 'w_demo', 'Upstream bench', 'Hi', 'openai', ?, 'bench-model', 'bench-key', 0, 0, 0, true)
-                    ON CONFLICT (id) DO UPDATE SET openai_base_url = EXCLUDED.openai_base_url, archived_at = NULL""")) {
+                                      connections_per_key_ip_permits, allow_native_clients, allowed_origins)
+                    VALUES (?, 'w_demo', 'Upstream bench', 'Hi', 'openai', ?, 'bench-model', 'bench-key', 0, 0, 0, true,
+                            ARRAY[?])
+                    ON CONFLICT (id) DO UPDATE SET openai_base_url = EXCLUDED.openai_base_url, archived_at = NULL,
+                        allowed_origins = EXCLUDED.allowed_origins""")) {
                 bot.setString(1, BOT);
                 bot.setString(2, upstreamUrl);
+                bot.setString(3, origin);
                 bot.executeUpdate();
             }
             try (PreparedStatement key = db.prepareStatement(
