@@ -141,7 +141,8 @@ public abstract class WebSocketTestClient<S extends WebSocketTestClient<S>> impl
         }
     }
 
-    private static SSLContext trusting(TestCertificate trusted) {
+    /** A JDK TLS context that trusts only {@code trusted}. */
+    public static SSLContext trusting(TestCertificate trusted) {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
