@@ -57,7 +57,8 @@ public final class ConversationEngine {
                               EngineSettings settings, AnsweringBots bots) {
         this.ports = ports;
         this.tokens = tokens;
-        this.replies = new ReplyRunner(ports.log(), ports.bus(), ports.replies(), ports.ids(), responders, settings);
+        this.replies = new ReplyRunner(ports.log(), ports.conversations(), ports.bus(), ports.replies(), ports.ids(),
+                responders, settings);
         this.takeover = new ReplyTakeover(ports.log(), ports.bus(), ports.replies(), ports.conversations(), replies,
                 bots, settings.leases());
         this.follower = new ConversationFollower(ports.log(), ports.bus(), ports.replies());

@@ -5,6 +5,7 @@ import io.parley.core.model.Bot;
 import io.parley.core.model.ConversationId;
 import io.parley.core.model.Finish;
 import io.parley.core.model.MessageId;
+import io.parley.core.port.Conversations;
 import io.parley.core.port.EventBus;
 import io.parley.core.port.IdGenerator;
 import io.parley.core.port.MessageLog;
@@ -18,6 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -35,7 +38,11 @@ import reactor.util.retry.Retry;
 final class ReplyRunner {
     private static final Logger LOG = Logger.getLogger(ReplyRunner.class.getName());
 
+    /** How long a reply waits for its cancel subscription to be in place before it starts anyway. */
+    private static final Duration LISTEN_WAIT = Duration.ofSeconds(2);
+
     private final MessageLog log;
+    private final Conversations conversations;
     private final EventBus bus;
     private final ReplyStreams replies;
     private final IdGenerator ids;
@@ -44,9 +51,10 @@ final class ReplyRunner {
     private final EngineSettings.ReplyLeases leases;
     private final Map<MessageId, Running> running = new ConcurrentHashMap<>();
 
-    ReplyRunner(MessageLog log, EventBus bus, ReplyStreams replies, IdGenerator ids,
+    ReplyRunner(MessageLog log, Conversations conversations, EventBus bus, ReplyStreams replies, IdGenerator ids,
                 Function<Bot, Responder> responders, EngineSettings settings) {
         this.log = log;
+        this.conversations = conversations;
         this.bus = bus;
         this.replies = replies;
         this.ids = ids;
@@ -64,11 +72,11 @@ final class ReplyRunner {
         StringBuilder text = new StringBuilder();
         ReplyStreams.Origin origin = new ReplyStreams.Origin(leases.node(), questionId, question, bot.id());
 
-        Flux<LiveSignal.CancelReply> cancelledElsewhere = bus.subscribe(conversationId)
-                .ofType(LiveSignal.CancelReply.class)
-                .filter(c -> c.messageId().equals(messageId))
-                // Bus down: a cancel sent to another node cannot reach this reply; it still ends by itself.
-                .onErrorResume(e -> Flux.never());
+        // Listening for cancels starts before the reply is visible to other nodes, so that a takeover's cancel,
+        // which finds the reply through its Redis buffer, cannot slip in before this node hears it.
+        Sinks.Empty<Void> listening = Sinks.empty();
+        Sinks.One<LiveSignal.CancelReply> cancelledElsewhere = Sinks.one();
+        Disposable.Swap cancelWatch = Disposables.swap();
 
         Mono<Boolean> leaseLost = Flux.interval(leases.renewEvery())
                 .concatMap(tick -> replies.renew(conversationId, messageId, leases.node(), leases.ttl())
@@ -81,10 +89,56 @@ final class ReplyRunner {
                 .reply(new Responder.ReplyContext(bot, conversationId, question))
                 .takeUntilOther(state.stop.asMono())
                 .takeUntilOther(leaseLost.doOnNext(lost -> state.lost()))
-                .takeUntilOther(cancelledElsewhere.next().doOnNext(c -> state.finish(Finish.CANCELLED)));
+                .takeUntilOther(cancelledElsewhere.asMono().doOnNext(c -> state.finish(Finish.CANCELLED)));
 
-        Mono<Finish> streamed = quietly(replies.begin(conversationId, messageId, author, origin, leases.ttl()))
-                .then(quietly(bus.publish(conversationId, new LiveSignal.ReplyStart(conversationId, messageId, author))))
+        Mono<Void> listen = Mono.defer(() -> {
+            cancelWatch.update(bus.subscribe(conversationId)
+                    .doOnNext(signal -> {
+                        if (signal instanceof LiveSignal.Subscribed) {
+                            listening.tryEmitEmpty();
+                        }
+                    })
+                    .ofType(LiveSignal.CancelReply.class)
+                    .filter(c -> c.messageId().equals(messageId))
+                    .next()
+                    // Bus down: a cancel sent to another node cannot reach this reply; it still ends by itself.
+                    .subscribe(cancelledElsewhere::tryEmitValue, e -> listening.tryEmitEmpty()));
+            return listening.asMono().timeout(LISTEN_WAIT, Mono.empty());
+        });
+
+        Mono<Finish> streamed = listen
+                .then(quietly(replies.begin(conversationId, messageId, author, origin, leases.ttl())))
+                .then(botsTurn(conversationId))
+                .flatMap(botsTurn -> botsTurn ? stream(conversationId, messageId, author, pieces, state, text)
+                        // a human took the conversation over since the engine decided to answer: say nothing
+                        : quietly(replies.end(conversationId, messageId)).then(Mono.<Finish>empty()));
+
+        return streamed
+                .flatMap(finish -> state.isLost() ? Mono.<Void>empty()
+                        : state.handingOver() ? handOver(conversationId, messageId, author, text)
+                        : stillHeld(conversationId, messageId)
+                                .flatMap(held -> held ? store(conversationId, messageId, author, text, finish)
+                                        : Mono.<Void>empty()))
+                .doFinally(s -> {
+                    cancelWatch.dispose();
+                    running.remove(messageId);
+                    state.done.tryEmitEmpty();
+                })
+                .thenReturn(messageId);
+    }
+
+    /** Whether the bot still has the conversation: false once a human handles it (asked for or took it over). */
+    private Mono<Boolean> botsTurn(ConversationId conversationId) {
+        return conversations.find(conversationId)
+                .map(conversation -> !conversation.humanHandling())
+                .defaultIfEmpty(true)
+                // Database down: the engine decided to answer a moment ago; a takeover's cancel still stops it.
+                .onErrorReturn(true);
+    }
+
+    private Mono<Finish> stream(ConversationId conversationId, MessageId messageId, Author author, Flux<String> pieces,
+                                Running state, StringBuilder text) {
+        return quietly(bus.publish(conversationId, new LiveSignal.ReplyStart(conversationId, messageId, author)))
                 .thenMany(pieces)
                 .concatMap(piece -> {
                     if (state.isLost()) {
@@ -114,18 +168,6 @@ final class ReplyRunner {
                     LOG.log(Level.WARNING, "responder failed for " + conversationId, e);
                     return Mono.just(Finish.ERROR);
                 });
-
-        return streamed
-                .flatMap(finish -> state.isLost() ? Mono.<Void>empty()
-                        : state.handingOver() ? handOver(conversationId, messageId, author, text)
-                        : stillHeld(conversationId, messageId)
-                                .flatMap(held -> held ? store(conversationId, messageId, author, text, finish)
-                                        : Mono.<Void>empty()))
-                .doFinally(s -> {
-                    running.remove(messageId);
-                    state.done.tryEmitEmpty();
-                })
-                .thenReturn(messageId);
     }
 
     /**

@@ -1,0 +1,62 @@
+package io.parley.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.parley.core.model.BotLimits;
+import io.parley.core.model.Conversation;
+import io.parley.core.model.MessageId;
+import io.parley.core.model.VisitorId;
+import io.parley.core.protocol.LiveSignal;
+import io.parley.core.testing.Fixtures;
+import io.parley.core.testing.InMemoryPorts;
+import io.parley.core.testing.ScriptedResponder;
+import java.time.Duration;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+/** The reply runner's own decisions, apart from the engine that calls it. */
+class ReplyRunnerTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private final InMemoryPorts mem = new InMemoryPorts();
+    private final ScriptedResponder scripted = new ScriptedResponder();
+    private final ReplyRunner runner = new ReplyRunner(mem.log, mem.conversations, mem.bus, mem.replies, mem.ids,
+            bot -> scripted, EngineSettings.DEFAULTS);
+
+    @Test
+    void aReplyWhoseConversationAHumanTookOverSinceTheEngineDecidedToAnswerSaysNothing() {
+        Conversation conversation = Objects.requireNonNull(mem.conversations
+                .openFor(Fixtures.WORKSPACE, Fixtures.BOT_ID, new VisitorId("v_taken")).block(WAIT));
+        // the takeover lands between the engine's check and the reply's start: its cancel found no reply
+        mem.conversations.humanHandling(conversation.id(), true);
+
+        StepVerifier.create(runner.reply(Fixtures.bot(BotLimits.DEFAULTS), conversation.id(), new MessageId("m_question"),
+                        "anyone there?"))
+                .expectNextCount(1)
+                .expectComplete()
+                .verify(WAIT);
+
+        assertThat(mem.bus.published).noneMatch(signal -> signal instanceof LiveSignal.ReplyStart
+                || signal instanceof LiveSignal.ReplyDelta || signal instanceof LiveSignal.ReplyEnd);
+        assertThat(mem.log.all(conversation.id())).as("nothing stored").isEmpty();
+        StepVerifier.create(mem.replies.live(conversation.id())).as("no live reply left behind").expectComplete()
+                .verify(WAIT);
+    }
+
+    @Test
+    void aReplyInABotHandledConversationStreamsAndIsStored() {
+        Conversation conversation = Objects.requireNonNull(mem.conversations
+                .openFor(Fixtures.WORKSPACE, Fixtures.BOT_ID, new VisitorId("v_bot")).block(WAIT));
+        var stored = runner.reply(Fixtures.bot(BotLimits.DEFAULTS), conversation.id(), new MessageId("m_question"), "hi")
+                .toFuture();
+        var reply = scripted.nextReply();
+        reply.tryEmitNext("hello");
+        reply.tryEmitComplete();
+
+        assertThat(stored).succeedsWithin(WAIT);
+        assertThat(mem.bus.published).anyMatch(LiveSignal.ReplyStart.class::isInstance)
+                .anyMatch(LiveSignal.ReplyEnd.class::isInstance);
+        assertThat(mem.log.all(conversation.id())).hasSize(1);
+    }
+}
