@@ -1,0 +1,231 @@
+package io.parley.persistence.redis;
+
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+
+/**
+ * Redis pub/sub channels of one kind of signal {@code T} (conversation events, workspace inboxes): all
+ * local subscribers share one pub/sub connection and one Redis subscription per channel, reference-counted.
+ * Each subscriber first gets {@code subscribed} once the Redis subscription is confirmed, then every signal
+ * published after it. Signals are emitted on Lettuce's I/O thread: subscribers must not block.
+ */
+final class PubSubChannels<T> implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PubSubChannels.class);
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(2);
+
+    private final RedisClient client;
+    private final LazyConnection<StatefulRedisConnection<String, String>> commands;
+    private final LazyConnection<StatefulRedisPubSubConnection<String, String>> pubSub;
+    private final Function<String, T> decode;
+    private final T subscribed;
+    private final int maxPendingPerSubscriber;
+    private final Supplier<RuntimeException> connectionLostFailure;
+    private final Map<String, Channel<T>> channels = new ConcurrentHashMap<>();
+    /** Held while a reference count changes and its SUBSCRIBE/UNSUBSCRIBE is written, so both keep one order. */
+    private final Object subscriptions = new Object();
+    private final RedisConnectionStateListener connectionLost = new RedisConnectionStateListener() {
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (connection == pubSub.ifOpen()) {
+                failAll(connectionLostFailure.get());
+            }
+        }
+    };
+
+    /**
+     * @param clientName            the pub/sub connection's Redis client name suffix
+     * @param decode                a payload to a signal; it throws on a payload it cannot read
+     * @param connectionLostFailure the error of every live subscription when the pub/sub connection drops
+     */
+    PubSubChannels(RedisClient client, LazyConnection<StatefulRedisConnection<String, String>> commands, RedisKeys keys,
+                   String clientName, Function<String, T> decode, T subscribed, int maxPendingPerSubscriber,
+                   Supplier<RuntimeException> connectionLostFailure) {
+        this.client = client;
+        this.commands = commands;
+        this.decode = decode;
+        this.subscribed = subscribed;
+        this.maxPendingPerSubscriber = maxPendingPerSubscriber;
+        this.connectionLostFailure = connectionLostFailure;
+        this.pubSub = new LazyConnection<>(client, this::connectPubSub, keys.clientName(clientName));
+        client.addListener(connectionLost);
+    }
+
+    Mono<Void> publish(String channel, String payload) {
+        return commands.get()
+                .flatMap(connection -> connection.reactive().publish(channel, payload))
+                .timeout(PUBLISH_TIMEOUT)
+                .then();
+    }
+
+    /** The channel's signals that {@code belongs} accepts (others are logged and skipped), after {@code subscribed}. */
+    Flux<T> subscribe(String channel, Predicate<T> belongs) {
+        return pubSub.get()
+                .flatMapMany(connection -> Flux.<T>create(sink -> {
+                    Subscriber<T> subscriber = new Subscriber<>(sink, subscribed);
+                    CompletableFuture<Void> confirmed = attach(connection, channel, belongs, subscriber);
+                    sink.onDispose(() -> detach(connection, channel, subscriber));
+                    confirmed.copy()
+                            .orTimeout(SUBSCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                            .whenComplete((ok, failure) -> {
+                                if (failure == null) {
+                                    subscriber.ready();
+                                } else {
+                                    sink.error(failure);
+                                }
+                            });
+                }, FluxSink.OverflowStrategy.BUFFER))
+                .onBackpressureBuffer(maxPendingPerSubscriber);
+    }
+
+    private CompletableFuture<Void> attach(StatefulRedisPubSubConnection<String, String> connection, String channel,
+                                           Predicate<T> belongs, Subscriber<T> subscriber) {
+        synchronized (subscriptions) {
+            Channel<T> state = channels.get(channel);
+            if (state == null) {
+                // registered before SUBSCRIBE is written, so that its confirmation always finds it
+                state = new Channel<>(belongs);
+                channels.put(channel, state);
+                CompletableFuture<Void> confirmed = state.confirmed;
+                connection.async().subscribe(channel).whenComplete((ok, failure) -> {
+                    if (failure == null) {
+                        confirmed.complete(null);
+                    } else {
+                        confirmed.completeExceptionally(failure);
+                    }
+                });
+            }
+            state.subscribers.add(subscriber);
+            return state.confirmed;
+        }
+    }
+
+    private void detach(StatefulRedisPubSubConnection<String, String> connection, String channel,
+                        Subscriber<T> subscriber) {
+        synchronized (subscriptions) {
+            Channel<T> state = channels.get(channel);
+            if (state == null || !state.subscribers.remove(subscriber) || !state.subscribers.isEmpty()) {
+                return;
+            }
+            channels.remove(channel);
+            if (connection.isOpen()) {
+                connection.async().unsubscribe(channel);
+            }
+        }
+    }
+
+    private StatefulRedisPubSubConnection<String, String> connectPubSub(RedisClient redis) {
+        StatefulRedisPubSubConnection<String, String> connection = redis.connectPubSub();
+        connection.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                Channel<T> state = channels.get(channel);
+                if (state == null) {
+                    return;
+                }
+                T signal;
+                try {
+                    signal = decode.apply(message);
+                } catch (RuntimeException e) {
+                    // the exception's message may quote the payload, which can hold a visitor's text
+                    log.warn("skipped an undecodable signal of {} chars on {}: {}", message.length(), channel,
+                            e.getClass().getName());
+                    return;
+                }
+                if (!state.belongs.test(signal)) {
+                    log.warn("skipped a signal that does not belong to {}", channel);
+                    return;
+                }
+                state.subscribers.forEach(subscriber -> subscriber.deliver(signal));
+            }
+
+            @Override
+            public void subscribed(String channel, long count) {
+                // Lettuce resubscribes after a reconnect to channels whose subscribers have failed meanwhile
+                synchronized (subscriptions) {
+                    if (!channels.containsKey(channel)) {
+                        connection.async().unsubscribe(channel);
+                    }
+                }
+            }
+        });
+        return connection;
+    }
+
+    private void failAll(Throwable failure) {
+        List<Subscriber<T>> all = new ArrayList<>();
+        synchronized (subscriptions) {
+            channels.values().forEach(state -> all.addAll(state.subscribers));
+        }
+        all.forEach(subscriber -> subscriber.sink.error(failure));
+    }
+
+    @Override
+    public void close() {
+        client.removeListener(connectionLost);
+        failAll(new IllegalStateException("Redis adapters closed"));
+        pubSub.close();
+    }
+
+    private static final class Channel<T> {
+        final Predicate<T> belongs;
+        final CompletableFuture<Void> confirmed = new CompletableFuture<>();
+        final List<Subscriber<T>> subscribers = new CopyOnWriteArrayList<>();
+
+        Channel(Predicate<T> belongs) {
+            this.belongs = belongs;
+        }
+    }
+
+    /** Holds back signals that arrive before {@code subscribed} has been emitted. */
+    private static final class Subscriber<T> {
+        final FluxSink<T> sink;
+        private final T subscribed;
+        private @Nullable List<T> early = new ArrayList<>();
+
+        Subscriber(FluxSink<T> sink, T subscribed) {
+            this.sink = sink;
+            this.subscribed = subscribed;
+        }
+
+        synchronized void deliver(T signal) {
+            List<T> waiting = early;
+            if (waiting != null) {
+                waiting.add(signal);
+            } else {
+                sink.next(signal);
+            }
+        }
+
+        synchronized void ready() {
+            List<T> waiting = early;
+            if (waiting == null) {
+                return;
+            }
+            early = null;
+            sink.next(subscribed);
+            waiting.forEach(sink::next);
+        }
+    }
+}
