@@ -103,30 +103,25 @@ public final class TestBots {
         return longs("SELECT seq FROM events WHERE conversation_id = ? ORDER BY seq", conversationId);
     }
 
-    /** How the bot reply stored under {@code seq} ended (stop, cancelled, interrupted …). */
+    /** How the bot reply stored under {@code seq} ended (stop, cancelled, interrupted …); "none" when none is. */
     public static String finishOf(String conversationId, long seq) {
-        try (Connection db = connect();
-             PreparedStatement query = db.prepareStatement(
-                     "SELECT finish FROM events WHERE conversation_id = ? AND seq = ?")) {
-            query.setString(1, conversationId);
-            query.setLong(2, seq);
-            try (ResultSet rows = query.executeQuery()) {
-                return rows.next() ? rows.getString(1) : "none";
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return eventColumn(conversationId, seq, "finish", "none");
     }
 
     /** The text of the message stored under {@code seq}, empty when there is none. */
     public static String textOf(String conversationId, long seq) {
+        return eventColumn(conversationId, seq, "text", "");
+    }
+
+    private static String eventColumn(String conversationId, long seq, String column, String otherwise) {
         try (Connection db = connect();
              PreparedStatement query = db.prepareStatement(
-                     "SELECT text FROM events WHERE conversation_id = ? AND seq = ?")) {
+                     "SELECT " + column + " FROM events WHERE conversation_id = ? AND seq = ?")) {
             query.setString(1, conversationId);
             query.setLong(2, seq);
             try (ResultSet rows = query.executeQuery()) {
-                return rows.next() ? rows.getString(1) : "";
+                String value = rows.next() ? rows.getString(1) : null;
+                return value == null ? otherwise : value;
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
