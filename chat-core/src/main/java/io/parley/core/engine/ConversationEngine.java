@@ -259,12 +259,6 @@ public final class ConversationEngine {
         }
     }
 
-    /** Ends this node's replies as interrupted (stored with what they had) before it stops. */
-    /** Stops at once: {@link #drain} with no time for the replies to finish. */
-    public Mono<Void> shutdown() {
-        return drain(Duration.ZERO);
-    }
-
     /**
      * Before the node stops: lets its replies run until {@code deadline}, then hands the rest over to the
      * other nodes (see {@link ReplyRunner}); this node takes over no more replies from now on.

@@ -376,7 +376,7 @@ class ConversationEngineTest {
         awaitPublished(3);
         MessageId replyId = ((LiveSignal.ReplyStart) mem.bus.published.get(1)).messageId();
 
-        StepVerifier.create(engine.shutdown()).expectComplete().verify(WAIT);
+        StepVerifier.create(engine.drain(Duration.ZERO)).expectComplete().verify(WAIT);
 
         assertThat(mem.log.all(c)).as("the reply is left to the node that takes it over").hasSize(1);
         assertThat(mem.replies.holder(replyId)).isNull();
