@@ -248,7 +248,12 @@ public final class UpstreamBench {
     }
 
     private static Process startGateway(String jar, int https) throws Exception {
-        List<String> command = new ArrayList<>(List.of("java", "-Xms1g", "-Xmx1g", "-jar", jar,
+        List<String> command = new ArrayList<>(List.of("java", "-Xms1g", "-Xmx1g"));
+        String javaOptions = System.getenv().getOrDefault("BENCH_GATEWAY_JAVA_OPTS", "");
+        if (!javaOptions.isBlank()) {
+            Collections.addAll(command, javaOptions.strip().split("\\s+"));
+        }
+        command.addAll(List.of("-jar", jar,
                 "--spring.profiles.active=dev", "--server.port=" + https,
                 "--parley.http.redirect-port=" + freePort(), "--management.server.port=" + freePort(),
                 "--logging.level.root=WARN",
