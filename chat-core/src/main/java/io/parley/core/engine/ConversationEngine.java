@@ -123,18 +123,26 @@ public final class ConversationEngine {
                             message.clientMsgId(), decision.retryAfterMillis()));
                     return Mono.empty();
                 }
-                return openConversation(session).flatMap(conversation -> ports.log()
-                        .appendClientMessage(conversation.id(), ports.ids().messageId(), session.author(),
-                                message.clientMsgId(), message.text())
-                        .doOnNext(appended -> {
-                            StoredEvent.Message stored = appended.message();
-                            // The caller queues the ack while this runs, so a sender sees its ack before the event.
-                            answer.success(new ServerFrame.Ack(message.clientMsgId(), stored.messageId(),
-                                    stored.conversationId(), stored.seq()));
-                            if (appended.created()) {
-                                announce(conversation, session.bot(), appended);
-                            }
-                        }));
+                return openConversation(session).flatMap(conversation -> {
+                    // While a human answers, no model is asked ahead: that request would only be cancelled.
+                    ReplyRunner.Answer early = session.humanHandlingSeen() ? null
+                            : replies.answerEarly(session.bot(), conversation.id(), message.text());
+                    return ports.log()
+                            .appendClientMessage(conversation.id(), ports.ids().messageId(), session.author(),
+                                    message.clientMsgId(), message.text())
+                            .doOnNext(appended -> {
+                                StoredEvent.Message stored = appended.message();
+                                // The caller queues the ack while this runs, so a sender sees its ack before the event.
+                                answer.success(new ServerFrame.Ack(message.clientMsgId(), stored.messageId(),
+                                        stored.conversationId(), stored.seq()));
+                                if (appended.created()) {
+                                    announce(conversation, session.bot(), appended, early);
+                                } else {
+                                    discard(early);
+                                }
+                            })
+                            .doOnError(e -> discard(early));
+                });
             }).subscribe(null, e -> {
                 // Database down or failing: nothing was stored, so say so and let the client resend.
                 LOG.log(Level.WARNING, "could not store a message", e);
@@ -168,15 +176,24 @@ public final class ConversationEngine {
                 .doOnNext(session::conversation);
     }
 
-    private void announce(Conversation conversation, Bot bot, MessageLog.Appended appended) {
+    private static void discard(ReplyRunner.@Nullable Answer early) {
+        if (early != null) {
+            early.discard();
+        }
+    }
+
+    private void announce(Conversation conversation, Bot bot, MessageLog.Appended appended,
+                          ReplyRunner.@Nullable Answer early) {
         // Bus down: the message is stored and acked; readers recover it by seq from the log.
         ports.bus().publish(conversation.id(), new LiveSignal.Stored(appended.message()))
                 .onErrorResume(e -> Mono.empty())
                 .doOnTerminate(() -> active(conversation.id()))
                 .then(ports.conversations().find(conversation.id()))
                 .filter(c -> !c.humanHandling())
-                .flatMap(c -> replies.reply(bot, c.id(), appended.message().messageId(), appended.message().text()))
+                .flatMap(c -> replies.reply(bot, c.id(), appended.message().messageId(), appended.message().text(), early))
                 .doOnNext(reply -> active(conversation.id()))
+                // a human answers (or the database failed): the early answer is not streamed
+                .doFinally(signal -> discard(early))
                 .subscribe(null, e -> LOG.log(Level.WARNING, "reply failed in " + conversation.id(), e));
     }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
@@ -63,8 +64,45 @@ final class ReplyRunner {
         this.leases = settings.leases();
     }
 
+    /**
+     * The bot's answer to a question whose message is still being stored, asked of the responder now so
+     * that the model's time to its first token overlaps the gateway's own work (storing, announcing,
+     * the reply's buffer and lease). Its pieces wait until {@link #reply} streams them; whoever does not
+     * pass it to {@code reply} discards it, which cancels the responder (an upstream request is closed).
+     */
+    Answer answerEarly(Bot bot, ConversationId conversationId, String question) {
+        Disposable.Swap connection = Disposables.swap();
+        Flux<String> pieces = responders.apply(bot)
+                .reply(new Responder.ReplyContext(bot, conversationId, question))
+                .replay()
+                .autoConnect(0, connection::update);
+        return new Answer(pieces, connection);
+    }
+
+    /** A bot answer already asked for; see {@link #answerEarly}. */
+    static final class Answer {
+        private final Flux<String> pieces;
+        private final Disposable connection;
+
+        private Answer(Flux<String> pieces, Disposable connection) {
+            this.pieces = pieces.doFinally(signal -> connection.dispose());
+            this.connection = connection;
+        }
+
+        /** Cancels the answer if it runs; idempotent. */
+        void discard() {
+            connection.dispose();
+        }
+    }
+
     /** Starts a reply to the question {@code questionId}; the Mono completes when the reply is stored. */
     Mono<MessageId> reply(Bot bot, ConversationId conversationId, MessageId questionId, String question) {
+        return reply(bot, conversationId, questionId, question, null);
+    }
+
+    /** As {@link #reply(Bot, ConversationId, MessageId, String)}, streaming {@code early} when it is given. */
+    Mono<MessageId> reply(Bot bot, ConversationId conversationId, MessageId questionId, String question,
+                          @Nullable Answer early) {
         MessageId messageId = ids.messageId();
         Author author = bot.author();
         Running state = new Running(conversationId);
@@ -85,8 +123,9 @@ final class ReplyRunner {
                 .filter(held -> !held)
                 .next();
 
-        Flux<String> pieces = responders.apply(bot)
-                .reply(new Responder.ReplyContext(bot, conversationId, question))
+        Flux<String> answer = early != null ? early.pieces
+                : responders.apply(bot).reply(new Responder.ReplyContext(bot, conversationId, question));
+        Flux<String> pieces = answer
                 .takeUntilOther(state.stop.asMono())
                 .takeUntilOther(leaseLost.doOnNext(lost -> state.lost()))
                 .takeUntilOther(cancelledElsewhere.asMono().doOnNext(c -> state.finish(Finish.CANCELLED)));
@@ -120,6 +159,9 @@ final class ReplyRunner {
                                 .flatMap(held -> held ? store(conversationId, messageId, author, text, finish)
                                         : Mono.<Void>empty()))
                 .doFinally(s -> {
+                    if (early != null) {
+                        early.discard();
+                    }
                     cancelWatch.dispose();
                     running.remove(messageId);
                     state.done.tryEmitEmpty();

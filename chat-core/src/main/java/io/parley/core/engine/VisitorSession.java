@@ -4,6 +4,7 @@ import io.parley.core.model.Author;
 import io.parley.core.model.AuthorRole;
 import io.parley.core.model.Bot;
 import io.parley.core.model.Conversation;
+import io.parley.core.model.HandoffState;
 import io.parley.core.model.VisitorId;
 import io.parley.core.model.WidgetKey;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +19,7 @@ public final class VisitorSession {
     private final String visitorToken;
     private final String clientAddress;
     private volatile @Nullable Conversation conversation;
+    private volatile boolean humanHandling;
 
     VisitorSession(WidgetKey key, VisitorId visitorId, String visitorToken, String clientAddress,
                    @Nullable Conversation conversation) {
@@ -26,6 +28,7 @@ public final class VisitorSession {
         this.visitorToken = visitorToken;
         this.clientAddress = clientAddress;
         this.conversation = conversation;
+        this.humanHandling = conversation != null && conversation.humanHandling();
     }
 
     public WidgetKey key() {
@@ -54,6 +57,20 @@ public final class VisitorSession {
 
     void conversation(Conversation conversation) {
         this.conversation = conversation;
+        this.humanHandling = conversation.humanHandling();
+    }
+
+    /** Keeps track of who answers, from the handoff events this connection relays to its visitor. */
+    public void handoffSeen(HandoffState state) {
+        this.humanHandling = state != HandoffState.RELEASED;
+    }
+
+    /**
+     * Whether a human handles the conversation, as far as this connection has seen: a hint for starting
+     * the bot's answer early, never the decision whether the bot answers.
+     */
+    boolean humanHandlingSeen() {
+        return humanHandling;
     }
 
     public Author author() {

@@ -257,10 +257,13 @@ class ConversationEngineTest {
 
         engine.post(session, new ClientFrame.PostMessage("g1", "are you there?")).subscribe().dispose();
 
-        assertThat(scripted.nextReply()).isNotNull();
-        List<LiveSignal> published = List.copyOf(mem.bus.published);
-        assertThat(published.subList(before, published.size()))
-                .anySatisfy(s -> assertThat(s).isInstanceOf(LiveSignal.Stored.class));
+        scripted.nextReply().tryEmitNext("yes");
+        await().atMost(WAIT).untilAsserted(() -> {
+            List<LiveSignal> published = List.copyOf(mem.bus.published);
+            assertThat(published.subList(before, published.size()))
+                    .anySatisfy(s -> assertThat(s).isInstanceOf(LiveSignal.Stored.class))
+                    .anySatisfy(s -> assertThat(s).isInstanceOf(LiveSignal.ReplyDelta.class));
+        });
     }
 
     @Test
@@ -401,6 +404,91 @@ class ConversationEngineTest {
         assertThat(((StoredEvent.Message) mem.log.all(c).get(1)).text())
                 .isEqualTo("Paste the script tag before the closing body tag.");
         assertThat(((StoredEvent.Message) mem.log.all(c).get(3)).text()).contains("talk to a person");
+    }
+
+    @Test
+    void theBotIsAskedWhileTheMessageIsStoredAndPiecesItSaysMeanwhileAreStreamedInOrder() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        Sinks.Empty<Void> storing = Sinks.empty();
+        mem.log.appendGate.set(storing.asMono());
+        Sinks.One<ServerFrame> acked = Sinks.one();
+        engine.post(session, new ClientFrame.PostMessage("e1", "quick question")).subscribe(acked::tryEmitValue);
+
+        Sinks.Many<String> reply = scripted.nextReply();
+        reply.tryEmitNext("Said ");
+        reply.tryEmitNext("early.");
+        assertThat(mem.bus.published).as("nothing is visible before the question is stored").isEmpty();
+        storing.tryEmitEmpty();
+        ConversationId c = ((ServerFrame.Ack) acked.asMono().block(WAIT)).conversationId();
+        reply.tryEmitComplete();
+
+        awaitSeq(c, 2);
+        assertThat(((StoredEvent.Message) mem.log.all(c).get(1)).text()).isEqualTo("Said early.");
+        assertThat(mem.bus.published.stream().filter(sig -> sig instanceof LiveSignal.ReplyDelta)
+                .map(sig -> ((LiveSignal.ReplyDelta) sig).text())).containsExactly("Said ", "early.");
+    }
+
+    @Test
+    void aResentMessageCancelsTheAnswerAskedForItAhead() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        post(engine, session, "d1", "hello?");
+        Sinks.Many<String> first = scripted.nextReply();
+
+        post(engine, session, "d1", "hello?");
+
+        Sinks.Many<String> resent = scripted.nextReply();
+        await().atMost(WAIT).until(() -> resent.currentSubscriberCount() == 0);
+        assertThat(first.currentSubscriberCount()).as("the first one still answers").isEqualTo(1);
+    }
+
+    @Test
+    void aMessageThatCouldNotBeStoredCancelsTheAnswerAskedForItAhead() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        post(engine, session, "f0", "first");
+        finishReply("ok");
+        mem.log.failing.set(true);
+
+        ServerFrame refused = engine.post(session, new ClientFrame.PostMessage("f1", "are you there?")).block(WAIT);
+
+        assertThat(refused).isInstanceOf(ServerFrame.Error.class);
+        Sinks.Many<String> asked = scripted.nextReply();
+        await().atMost(WAIT).until(() -> asked.currentSubscriberCount() == 0);
+    }
+
+    @Test
+    void whileAHumanAnswersNoBotIsAskedAheadOfAMessage() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        ConversationId c = post(engine, session, "w1", "first").conversationId();
+        finishReply("ok");
+        awaitSeq(c, 2);
+        StepVerifier.create(engine.requestHandoff(session)).expectComplete().verify(WAIT);
+        session.handoffSeen(HandoffState.REQUESTED);
+        int askedBefore = scripted.asked();
+
+        post(engine, session, "w2", "a person please");
+
+        assertThat(mem.log.all(c)).hasSize(4);
+        assertThat(scripted.asked()).isEqualTo(askedBefore);
+    }
+
+    @Test
+    void aHumanWhoTookOverUnseenStillGetsTheBotsEarlyAnswerCancelled() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        ConversationId c = post(engine, session, "u1", "first").conversationId();
+        finishReply("ok");
+        awaitSeq(c, 2);
+        StepVerifier.create(engine.requestHandoff(session)).expectComplete().verify(WAIT);
+
+        post(engine, session, "u2", "anyone?");
+
+        Sinks.Many<String> asked = scripted.nextReply();
+        await().atMost(WAIT).until(() -> asked.currentSubscriberCount() == 0);
+        assertThat(mem.bus.published.stream().filter(sig -> sig instanceof LiveSignal.ReplyStart)).hasSize(1);
     }
 
     private void finishReply(String text) {

@@ -86,6 +86,9 @@ public final class InMemoryPorts {
         /** How long a client message's append takes, as a slow database would. */
         public final java.util.concurrent.atomic.AtomicReference<java.time.Duration> appendDelay =
                 new java.util.concurrent.atomic.AtomicReference<>(java.time.Duration.ZERO);
+        /** What a client message's append waits for first, as a database busy with other work would. */
+        public final java.util.concurrent.atomic.AtomicReference<Mono<Void>> appendGate =
+                new java.util.concurrent.atomic.AtomicReference<>(Mono.empty());
 
         @Override
         public Mono<Appended> appendClientMessage(ConversationId conversationId, MessageId messageId,
@@ -93,7 +96,7 @@ public final class InMemoryPorts {
             java.time.Duration delay = appendDelay.get();
             Mono<Appended> append = Mono.fromCallable(() -> appendNow(conversationId, messageId, author, clientMsgId, text))
                     .flatMap(m -> m);
-            return delay.isZero() ? append : Mono.delay(delay).then(append);
+            return appendGate.get().then(delay.isZero() ? append : Mono.delay(delay).then(append));
         }
 
         private synchronized Mono<Appended> appendNow(ConversationId conversationId, MessageId messageId,

@@ -184,6 +184,9 @@ final class VisitorConnection implements OpenSockets.Socket {
                                 return;
                             }
                             ServerFrame frame = ServerFrame.of(signal);
+                            if (frame instanceof ServerFrame.Handoff handoff) {
+                                current.handoffSeen(handoff.state());
+                            }
                             if (frame != null) {
                                 send(frame);
                             }

@@ -58,11 +58,12 @@ class OpenAiResponderTest {
     }
 
     private ResilientUpstream resilient(int maxConcurrentStreams) {
-        return resilient(maxConcurrentStreams, Duration.ofMillis(600));
+        // generous for a loaded 2-core machine: a stall is still told from a slow start
+        return resilient(maxConcurrentStreams, Duration.ofMillis(1500));
     }
 
     private ResilientUpstream resilient(int maxConcurrentStreams, Duration tokenTimeouts) {
-        return new ResilientUpstream(new UpstreamProperties(Duration.ofMillis(500), tokenTimeouts, tokenTimeouts,
+        return new ResilientUpstream(new UpstreamProperties(Duration.ofSeconds(2), tokenTimeouts, tokenTimeouts,
                 maxConcurrentStreams, 2, Duration.ofMillis(20), Duration.ofSeconds(2), 4, 4, 50,
                 Duration.ofSeconds(60)), meters);
     }
@@ -117,7 +118,8 @@ class OpenAiResponderTest {
 
         assertThat(answer()).isEqualTo(FALLBACK);
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("one timeout, no retry after it")
+                .isLessThan(Duration.ofSeconds(8));
         assertThat(fake.requests()).isEqualTo(1);
         assertThat(errors("first_token_timeout")).isEqualTo(1);
         await().atMost(BOUND).until(() -> fake.closedConnections() == 1);
@@ -154,7 +156,7 @@ class OpenAiResponderTest {
 
         assertThat(answer()).isEqualTo(FALLBACK);
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
         assertThat(fake.requests()).isEqualTo(1);
     }
 
