@@ -185,10 +185,12 @@ public final class ConversationEngine {
     private void announce(Conversation conversation, Bot bot, MessageLog.Appended appended,
                           ReplyRunner.@Nullable Answer early) {
         // Bus down: the message is stored and acked; readers recover it by seq from the log.
-        ports.bus().publish(conversation.id(), new LiveSignal.Stored(appended.message()))
+        Mono<Boolean> published = ports.bus().publish(conversation.id(), new LiveSignal.Stored(appended.message()))
                 .onErrorResume(e -> Mono.empty())
                 .doOnTerminate(() -> active(conversation.id()))
-                .then(ports.conversations().find(conversation.id()))
+                .thenReturn(true);
+        // Who answers is read meanwhile; the reply starts only once the question is published.
+        Mono.zip(published, ports.conversations().find(conversation.id()), (ok, c) -> c)
                 .filter(c -> !c.humanHandling())
                 .flatMap(c -> replies.reply(bot, c.id(), appended.message().messageId(), appended.message().text(), early))
                 .doOnNext(reply -> active(conversation.id()))
