@@ -57,7 +57,8 @@ public final class UpstreamBench {
             registerBot(upstreamUrl, "https://localhost:" + https);
             System.out.printf(Locale.ROOT, "fake upstream: %d tokens, first after %d ms, then every %d ms; %d rounds each%n",
                     tokens, firstTokenMs, gapMs, rounds);
-            run(1, 20, tokens, upstreamUrl, trust, https, false); // warm-up of both paths, not reported
+            // warm-up of both paths, not reported: enough messages for the JIT to compile the hot paths first
+            run(3, 50, tokens, upstreamUrl, trust, https, false);
             System.out.println();
             System.out.println("| streams | path | first token p50 | p99 | gap p50 | p99 | failed |");
             System.out.println("|---:|---|---:|---:|---:|---:|---:|");
