@@ -1,8 +1,12 @@
 // The console's connection to /ws/agent (docs/protocol.md, "Agent socket"). It says hello with the
 // access token held in memory, and reconnects by itself: at once after 1012, after a token refresh on
-// 4401, after retryAfterMs on 4429, with jittered exponential backoff otherwise. Browsers answer the
-// server's WebSocket pings themselves but cannot see them, so the link sends the protocol's own ping
-// every heartbeat and treats a connection silent for two heartbeats as dead.
+// 4401, after retryAfterMs on 4429, with jittered exponential backoff otherwise.
+//
+// A socket lives only as long as the token it started with, so after each token refresh the link
+// renews: a new socket says hello while the old one keeps working, and the old one is closed only when
+// the new one is welcomed. Browsers answer the server's WebSocket pings themselves but cannot see them,
+// so the link sends the protocol's own ping every heartbeat and treats two silent heartbeats as a dead
+// connection.
 
 const FATAL = new Set([1003, 1007, 1009]);
 
@@ -10,8 +14,10 @@ export class AgentLink {
   #session;
   #workspaceId;
   #on;
-  #ws = null;
-  #welcomed = false;
+  /** The welcomed socket: frames are sent on it. */
+  #live = null;
+  /** A socket saying hello, to become the live one. */
+  #pending = null;
   #stopped = true;
   #attempt = 0;
   #timer = 0;
@@ -28,14 +34,14 @@ export class AgentLink {
     this.#workspaceId = workspaceId;
     this.#on = on;
     addEventListener('online', () => {
-      if (!this.#stopped && !this.#ws) {
+      if (!this.#stopped && !this.#live && !this.#pending) {
         this.#connect();
       }
     });
   }
 
   get ready() {
-    return this.#welcomed;
+    return this.#live !== null;
   }
 
   start() {
@@ -46,25 +52,26 @@ export class AgentLink {
   stop() {
     this.#stopped = true;
     clearTimeout(this.#timer);
-    this.#drop(1000, 'bye');
+    clearInterval(this.#pinger);
+    const sockets = [this.#pending, this.#live];
+    this.#pending = null;
+    this.#live = null;
+    sockets.forEach((ws) => close(ws, 1000, 'bye'));
   }
 
-  /** A new connection now, e.g. with a refreshed token (the server closes a socket at its token's exp). */
-  reconnect() {
-    if (this.#stopped) {
-      return;
+  /** A new socket with the current token, the live one working on until the new one is welcomed. */
+  renew() {
+    if (!this.#stopped && this.#live && !this.#pending) {
+      this.#connect();
     }
-    this.#drop(1000, 'new token');
-    this.#attempt = 0;
-    this.#connect();
   }
 
-  /** Sends a frame when the session is started; false when it is not (the frame is not queued). */
+  /** Sends a frame on the live socket; false when there is none (the frame is not queued). */
   send(frame) {
-    if (!this.#welcomed) {
+    if (!this.#live) {
       return false;
     }
-    this.#ws.send(JSON.stringify(frame));
+    this.#live.send(JSON.stringify(frame));
     return true;
   }
 
@@ -77,85 +84,99 @@ export class AgentLink {
     if (this.#session.remainingMs < 30_000) {
       try {
         if (!(await this.#session.refresh())) {
-          this.#stopped = true;
+          this.stop();
           this.#on.ended();
           return;
         }
       } catch {
-        this.#retry();
+        this.#failed(1006, 'refresh failed');
         return;
       }
       if (generation !== this.#generation || this.#stopped) {
         return; // another connect started meanwhile
       }
     }
-    this.#on.state('connecting');
+    if (!this.#live) {
+      this.#on.state('connecting');
+    }
+    close(this.#pending, 1000, 'superseded');
     const ws = new WebSocket(`wss://${location.host}/ws/agent`, 'parley.v1');
-    this.#ws = ws;
-    this.#welcomed = false;
+    this.#pending = ws;
     ws.addEventListener('open', () => {
-      this.#lastHeard = Date.now();
       const hello = { type: 'hello', accessToken: this.#session.accessToken };
       if (this.#workspaceId) {
         hello.workspaceId = this.#workspaceId;
       }
       ws.send(JSON.stringify(hello));
     });
-    ws.addEventListener('message', (event) => {
-      if (ws !== this.#ws) {
-        return;
-      }
-      this.#lastHeard = Date.now();
-      let frame;
-      try {
-        frame = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      if (frame.type === 'welcome') {
-        this.#welcomed = true;
-        this.#attempt = 0;
-        this.#heartbeatMs = frame.heartbeatMs || 25_000;
-        this.#startPinging();
-        this.#on.state('online');
-        this.#on.welcome(frame);
-      } else if (frame.type !== 'pong') {
-        this.#on.frame(frame);
-      }
-    });
+    ws.addEventListener('message', (event) => this.#received(ws, event.data));
     ws.addEventListener('close', (event) => {
-      if (ws === this.#ws) {
-        this.#ws = null;
-        this.#closed(event.code, event.reason);
+      if (ws === this.#pending) {
+        this.#pending = null;
+        if (!this.#live) {
+          this.#failed(event.code, event.reason);
+        } else if (!this.#stopped) {
+          // a renewal that did not work: the live socket goes on, try again in a while
+          this.#timer = setTimeout(() => this.renew(), backoff(++this.#attempt));
+        }
+      } else if (ws === this.#live) {
+        this.#live = null;
+        clearInterval(this.#pinger);
+        if (!this.#pending) {
+          this.#failed(event.code, event.reason);
+        }
       }
     });
+  }
+
+  #received(ws, data) {
+    if (ws !== this.#live && ws !== this.#pending) {
+      return;
+    }
+    this.#lastHeard = Date.now();
+    let frame;
+    try {
+      frame = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (frame.type === 'welcome' && ws === this.#pending) {
+      const previous = this.#live;
+      this.#live = ws;
+      this.#pending = null;
+      this.#attempt = 0;
+      close(previous, 1000, 'renewed');
+      this.#heartbeatMs = frame.heartbeatMs || 25_000;
+      this.#startPinging();
+      this.#on.state('online');
+      this.#on.welcome(frame);
+    } else if (frame.type !== 'pong') {
+      this.#on.frame(frame);
+    }
   }
 
   #startPinging() {
     clearInterval(this.#pinger);
     this.#pinger = setInterval(() => {
+      const live = this.#live;
+      if (!live) {
+        return;
+      }
       if (Date.now() - this.#lastHeard > 2 * this.#heartbeatMs + 5_000) {
-        this.#drop(4000, 'silent');
-        this.#closed(1006, 'no answer to pings');
-      } else if (this.#welcomed) {
-        this.#ws.send('{"type":"ping"}');
+        this.#live = null;
+        clearInterval(this.#pinger);
+        close(live, 4000, 'silent');
+        if (!this.#pending) {
+          this.#failed(1006, 'no answer to pings');
+        }
+      } else {
+        live.send('{"type":"ping"}');
       }
     }, this.#heartbeatMs);
   }
 
-  #drop(code, reason) {
-    clearInterval(this.#pinger);
-    const ws = this.#ws;
-    this.#ws = null;
-    this.#welcomed = false;
-    if (ws && ws.readyState <= WebSocket.OPEN) {
-      ws.close(code, reason);
-    }
-  }
-
-  #closed(code, reason) {
-    clearInterval(this.#pinger);
-    this.#welcomed = false;
+  /** No socket is left: what the close code asks for (docs/protocol.md, "Close codes"). */
+  #failed(code, reason) {
     if (this.#stopped) {
       return;
     }
@@ -165,7 +186,7 @@ export class AgentLink {
       this.#session.refresh()
         .then((ok) => {
           if (!ok) {
-            this.#stopped = true;
+            this.stop();
             this.#on.ended();
           } else if (first) {
             this.#attempt++;
@@ -176,7 +197,7 @@ export class AgentLink {
         })
         .catch(() => this.#retry());
     } else if (code === 4403) {
-      this.#stopped = true;
+      this.stop();
       this.#on.workspaceRefused(reason);
     } else if (code === 4429) {
       const wait = /retryAfterMs=(\d+)/.exec(reason);
@@ -185,7 +206,7 @@ export class AgentLink {
       this.#attempt++;
       this.#connect();
     } else if (FATAL.has(code)) {
-      this.#stopped = true;
+      this.stop();
       this.#on.failed(reason || `closed ${code}`);
     } else {
       this.#retry();
@@ -193,10 +214,20 @@ export class AgentLink {
   }
 
   #retry(delayMs) {
-    this.#attempt++;
-    const delay = delayMs ?? 250 + Math.random() * Math.min(30_000, 500 * 2 ** this.#attempt);
+    const delay = delayMs ?? backoff(++this.#attempt);
     this.#on.state('offline', Math.ceil(delay / 1000));
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => this.#connect(), delay);
+  }
+}
+
+/** Full jitter over an exponential ceiling of 30 s. */
+function backoff(attempt) {
+  return 250 + Math.random() * Math.min(30_000, 500 * 2 ** attempt);
+}
+
+function close(ws, code, reason) {
+  if (ws && ws.readyState <= WebSocket.OPEN) {
+    ws.close(code, reason);
   }
 }

@@ -40,6 +40,8 @@ let memberships = [];
 const inbox = new Map();
 let open = null;
 const outbox = new Map();
+/** Takeover or release asked for while the socket was down: sent once it is back. */
+const queued = [];
 let typingSent = false;
 let typingTimer = 0;
 
@@ -183,8 +185,8 @@ session.on((what) => {
     showLogin('You are logged out.');
   } else if (what === 'login' && !$('login').hidden) {
     boot();
-  } else if (what === 'refreshed' && link?.ready) {
-    link.reconnect(); // the socket lives only as long as the token it started with
+  } else if (what === 'refreshed') {
+    link?.renew(); // a socket lives only as long as the token it started with
   }
 });
 
@@ -193,6 +195,8 @@ session.on((what) => {
 function connect(workspaceId) {
   stopLink();
   inbox.clear();
+  outbox.clear();
+  queued.length = 0;
   open = null;
   show('desk');
   renderInbox();
@@ -202,9 +206,14 @@ function connect(workspaceId) {
     frame: received,
     state: linkState,
     ended: () => showLogin('Your session ended. Log in again.'),
-    workspaceRefused: () => {
+    workspaceRefused: async () => {
       sessionStorage.removeItem(WORKSPACE_KEY);
-      showWorkspaces('That workspace cannot be opened. Choose one.');
+      try {
+        memberships = (await session.get('/api/v1/me')).memberships;
+      } catch {
+        // keep the list we have
+      }
+      showWorkspaces('That workspace cannot be opened (any more). Choose one.');
     },
     failed: (reason) => linkState('failed', reason),
   });
@@ -233,14 +242,23 @@ function welcome(frame) {
   $('role').hidden = false;
   $('switch-workspace').hidden = memberships.length < 2;
   $('viewer-note').hidden = frame.role !== 'viewer';
-  document.body.dataset.role = frame.role;
   link.send({ type: 'subscribe', inbox: true });
   if (open) {
     link.send({ type: 'join', conversationId: open.id, lastSeq: open.lastSeq });
     renderConversationHead();
   }
+  for (const frame of queued.splice(0)) {
+    link.send(frame);
+  }
   for (const [clientMsgId, pending] of outbox) {
     link.send({ type: 'message', conversationId: pending.conversationId, clientMsgId, text: pending.text });
+  }
+}
+
+/** Sends now, or when the socket is back (the status line says what is under way). */
+function sendSoon(frame) {
+  if (!link?.send(frame)) {
+    queued.push(frame);
   }
 }
 
@@ -472,13 +490,15 @@ function renderConversationHead() {
 }
 
 $('takeover').addEventListener('click', () => {
-  if (open && link?.send({ type: 'takeover', conversationId: open.id })) {
+  if (open) {
+    sendSoon({ type: 'takeover', conversationId: open.id });
     $('conversation-status').textContent = 'Taking over…';
   }
 });
 $('release').addEventListener('click', () => {
-  if (open && link?.send({ type: 'release', conversationId: open.id })) {
+  if (open) {
     stopTyping();
+    sendSoon({ type: 'release', conversationId: open.id });
     $('conversation-status').textContent = 'Releasing…';
   }
 });
@@ -486,7 +506,7 @@ $('release').addEventListener('click', () => {
 function conversationEvent(frame) {
   switch (frame.type) {
     case 'message':
-      if (stored(frame.seq)) {
+      if (stored(frame.seq) || open.replies.has(frame.messageId)) {
         showMessage(frame);
       }
       break;
@@ -620,9 +640,8 @@ function replyEnded(frame) {
   if (!reply) {
     return; // a reader who missed reply.start gets the stored message instead
   }
-  if (!stored(frame.seq)) {
-    return;
-  }
+  // a reply's end comes last even when later events were stored before it, so its seq may be lower
+  open.lastSeq = Math.max(open.lastSeq, frame.seq);
   open.replies.delete(frame.messageId);
   reply.item.classList.remove('streaming');
   reply.item.dataset.seq = frame.seq;
