@@ -111,8 +111,8 @@ $('magic-form').addEventListener('submit', async (event) => {
   try {
     const response = await unsafePost('/api/v1/auth/magic-links', { email });
     if (response.status === 202) {
-      status.textContent = `If ${email} may log in, a login link is on its way. Open it in this browser: `
-        + 'it works once, for 15 minutes.';
+      status.textContent = `If ${email} may log in, a login link is on its way. Open it in this browser; `
+        + 'it works once and expires soon.';
     } else if (response.status === 429) {
       const seconds = Number(response.headers.get('Retry-After')) || 60;
       status.textContent = `Too many login links were asked for. Try again in ${Math.ceil(seconds / 60)} min.`;
@@ -247,8 +247,8 @@ function welcome(frame) {
     link.send({ type: 'join', conversationId: open.id, lastSeq: open.lastSeq });
     renderConversationHead();
   }
-  for (const frame of queued.splice(0)) {
-    link.send(frame);
+  for (const waiting of queued.splice(0)) {
+    link.send(waiting);
   }
   for (const [clientMsgId, pending] of outbox) {
     link.send({ type: 'message', conversationId: pending.conversationId, clientMsgId, text: pending.text });

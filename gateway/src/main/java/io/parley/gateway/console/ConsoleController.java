@@ -1,6 +1,7 @@
 package io.parley.gateway.console;
 
 import io.parley.gateway.auth.AuthProperties;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.net.URI;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
  * <p>Caching: the page and unversioned files are revalidated on every load ({@code no-cache}, ETag, 304);
  * a file requested with the page's current {@code ?v=} is immutable for a year.
  */
+@Hidden // pages, not part of the REST API's document
 @RestController
 public class ConsoleController {
     static final String PATH = "/console";
