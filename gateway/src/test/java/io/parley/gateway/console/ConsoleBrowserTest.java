@@ -65,7 +65,7 @@ class ConsoleBrowserTest extends GatewayIntegrationTest {
         }
     }
 
-    /** The visitor asks, the bot answers, the agent takes over; messages and typing both ways; release. */
+    /** The visitor asks, the bot answers, the agent takes over; messages and typing both ways; release; leave. */
     private void talk(ConsolePage console, Visitor visitor) {
         Browser browser = console.browser();
         visitor.hello();
@@ -120,6 +120,13 @@ class ConsoleBrowserTest extends GatewayIntegrationTest {
                 "console-agent took over.", "Hello, I am on it", hostile,
                 "console-agent handed the conversation back to the bot."))
                 .as("each event once, in order").isSorted().doesNotHaveDuplicates();
+
+        console.byId("leave").click();
+        console.waiting().until(driver -> !console.byId("conversation").isDisplayed());
+        visitor.say("v4", "One more thing");
+        console.waitForInboxItem(conversationId, "Visitor: One more thing");
+        assertThat(browser.driver().findElements(By.xpath("//ol[@id='log']/li[contains(., 'One more thing')]")))
+                .as("a conversation left is no longer followed").isEmpty();
     }
 
     @Test
