@@ -28,9 +28,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /** Drives the login endpoints over real HTTPS and reads the magic-link e-mails GreenMail received. */
-final class AuthClient {
+public final class AuthClient {
     static final Duration TIMEOUT = Duration.ofSeconds(20);
-    static final String BASE_URL = "https://console.parley.test";
+    public static final String BASE_URL = "https://console.parley.test";
     static final Pattern LINK = Pattern.compile(Pattern.quote(BASE_URL) + "/login/magic\\?token=([A-Za-z0-9_-]{43})");
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -136,7 +136,7 @@ final class AuthClient {
     }
 
     /** The tokens of every link mailed to {@code email}, oldest first. */
-    static List<String> linksTo(String email) {
+    public static List<String> linksTo(String email) {
         return Arrays.stream(TestBackends.MAIL.getReceivedMessages())
                 .filter(message -> addressedTo(message, email))
                 .map(AuthClient::text)

@@ -55,7 +55,8 @@ public class SessionController {
 
     /**
      * API clients send {@code {"refreshToken": …}} and get new tokens in the body; the console sends
-     * its refresh cookie (plus the CSRF header) and gets new cookies.
+     * its refresh cookie (plus the CSRF header) and gets new cookies, and the access token in the body
+     * for its agent socket.
      */
     @PostMapping("/api/v1/auth/refresh")
     public Mono<ResponseEntity<?>> refresh(@RequestBody(required = false) @Nullable RefreshRequest body,
@@ -73,7 +74,8 @@ public class SessionController {
                     }
                     SessionCookies.set(exchange.getResponse(), session);
                     return ResponseEntity.ok().cacheControl(CacheControl.noStore())
-                            .body(new SessionResponses.CookieSessionBody(session.accessLifetime().toSeconds()));
+                            .body(new SessionResponses.CookieSessionBody(session.accessToken(), "Bearer",
+                                    session.accessLifetime().toSeconds()));
                 })
                 .switchIfEmpty(Mono.fromSupplier(() -> {
                     if (cookieClient) {

@@ -13,8 +13,12 @@ public final class SessionResponses {
                               long refreshExpiresIn) {
     }
 
-    /** For cookie clients: the tokens are in the cookies, the body says only when to refresh. */
-    public record CookieSessionBody(long expiresIn) {
+    /**
+     * For cookie clients (the console): the refresh token stays in its HttpOnly cookie only; the access
+     * token comes in the body too, because {@code /ws/agent} authenticates by the token in {@code hello},
+     * never by a cookie. The console keeps it in memory only.
+     */
+    public record CookieSessionBody(String accessToken, String tokenType, long expiresIn) {
     }
 
     public static ResponseEntity<SessionBody> json(RefreshSessions.Session session) {
