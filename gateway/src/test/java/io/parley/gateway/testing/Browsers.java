@@ -117,7 +117,22 @@ public final class Browsers {
                     .toList();
         }
 
-        /** Cuts or restores the browser's network (DevTools), e.g. to drop the widget's socket. */
+        /**
+         * Emulates a phone's viewport of {@code width}×{@code height} CSS pixels (DevTools device metrics, a
+         * mobile viewport), for widths below the 500 px a Chromium window cannot go under. Lasts for the session.
+         */
+        public void viewport(int width, int height) {
+            driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
+                    "width", width,
+                    "height", height,
+                    "deviceScaleFactor", 1,
+                    "mobile", true));
+        }
+
+        /**
+         * Cuts or restores the browser's network (DevTools). New connections fail and the page sees
+         * {@code offline}/{@code online} events, but Chromium keeps WebSockets that are already open.
+         */
         public void offline(boolean offline) {
             driver.executeCdpCommand("Network.enable", Map.of());
             driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of(
