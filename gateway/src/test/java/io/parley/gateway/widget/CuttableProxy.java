@@ -22,11 +22,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@link #freezeDownstream()}: what the gateway sends on the open connections no longer arrives, while
  *       what the browser sends still does: a message is stored but its ack is lost.</li>
  * </ul>
- * Connections opened after a freeze flow normally.
+ * Connections opened after a freeze flow normally. {@link #target(int)} points new connections at another
+ * node, as a load balancer does when a node leaves.
  */
 final class CuttableProxy implements AutoCloseable {
     private final ServerSocket listener;
-    private final int targetPort;
+    private volatile int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicReference<CountDownLatch> frozen = new AtomicReference<>(new CountDownLatch(0));
     private volatile boolean refusing;
@@ -44,6 +45,11 @@ final class CuttableProxy implements AutoCloseable {
 
     int port() {
         return listener.getLocalPort();
+    }
+
+    /** Sends new connections to the gateway node on {@code port} (open ones stay where they are). */
+    void target(int port) {
+        targetPort = port;
     }
 
     /** Resets every open connection, both ways. */

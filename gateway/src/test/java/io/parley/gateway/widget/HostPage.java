@@ -25,7 +25,7 @@ final class HostPage implements AutoCloseable {
             window.alert = function () { window.__host.alerts++; };
             ['ready', 'open', 'close', 'message', 'unread', 'handoff', 'connection', 'identityrequired', 'error']
               .forEach(function (name) {
-                window.addEventListener('parley:' + name, function (e) { window.__host.events.push({ name: name, detail: e.detail }); });
+                window.addEventListener('parley:' + name, function (e) { window.__host.events.push({ name: name, detail: e.detail, at: Date.now() }); });
               });
             """;
 
