@@ -148,8 +148,9 @@
     var sheet = new CSSStyleSheet(); // constructed sheets need no style-src in the host page's CSP
     sheet.replaceSync(CSS);
     root.adoptedStyleSheets = [sheet];
-  } else {
-    root.appendChild(el('style', null, CSS)); // older browsers: needs style-src 'unsafe-inline' under a CSP
+  } else { // older browsers: a <style>, allowed by the embed tag's nonce or style-src 'unsafe-inline'
+    var style = root.appendChild(el('style', null, CSS));
+    if (script.nonce) style.setAttribute('nonce', script.nonce);
   }
   var wrap = el('div', 'wrap');
   var panel = el('section', 'panel');
