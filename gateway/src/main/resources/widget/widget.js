@@ -28,7 +28,7 @@
     joined: ' joined the conversation.', left: ' left the conversation. The bot answers again.',
     anAgent: 'An agent', typing: ' is typing…', cancelled: 'Stopped.', interrupted: 'Cut short.',
     length: 'Cut at the maximum length.', failedReply: 'The bot ran into a problem.',
-    tooLong: 'Too long: at most 4000 characters.', notSent: 'Not sent: ', handoffFailed: 'Could not ask for a human. Please try again.',
+    tooLong: 'Too long: at most 4000 characters.', notSent: 'Not sent: ', tryAgain: 'That did not work. Please try again.',
     unread: ' unread', says: ' says: '
   };
 
@@ -563,12 +563,16 @@
       identity.wait = true;
       emit('identityrequired', { reason: reason });
     } else { // visitor token invalid, expired, or of a signed-in user: start as a new visitor
+      // what this person typed goes out as the new visitor; a signed-out user's messages stay unsent
+      var keep = /signed-in user/.test(reason) ? [] : state.outbox;
+      state.outbox.forEach(function (m) { if (keep.indexOf(m) < 0) forgotten[m.id] = true; });
       state.visitorToken = null;
       state.visitorId = null;
       state.conversationId = null;
       state.verified = false;
-      state.outbox = [];
       clearTranscript();
+      state.outbox = keep;
+      keep.forEach(function (m) { m.visitorId = null; m.sentOn = -1; showPending(m); });
       save();
       retryIn(0);
     }
@@ -611,6 +615,7 @@
       clearTranscript();
     }
     state.visitorId = f.visitorId;
+    state.outbox.forEach(function (m) { if (!m.visitorId) m.visitorId = f.visitorId; }); // typed before the first welcome
     state.visitorToken = f.visitorToken;
     state.verified = !!identity.token;
     if (f.bot) {
@@ -670,7 +675,7 @@
       setTimeout(flushOutbox, wait + Math.random() * 250);
       return;
     }
-    if (f.code === 'internal') setStatusBriefly(T.handoffFailed);
+    if (f.code === 'internal') { setStatusBriefly(T.tryAgain); updateHeader(); } // a handoff or cancel failed
     if (f.code !== 'nothing_to_cancel' && f.code !== 'already_started') emit('error', { code: f.code, message: f.message });
   }
   function setStatusBriefly(text) {
@@ -786,7 +791,7 @@
   window.addEventListener('offline', function () { setStatus(T.offline); });
   document.addEventListener('visibilitychange', function () {
     if (document.hidden) return;
-    if (isOpen && contiguous > state.readSeq) { state.readSeq = contiguous; save(); }
+    if (isOpen) { state.readSeq = Math.max(state.readSeq, contiguous); save(); unread = 0; showUnread(); }
     if (!ws && !stopped && retryTimer) connect();
   });
   window.addEventListener('storage', function (e) { // another tab of this visitor started the conversation
