@@ -54,6 +54,20 @@ public final class Browsers {
 
     /** A browser whose window is {@code width}×{@code height} CSS pixels, e.g. 390×844 for a phone. */
     public static Browser open(X509Certificate trusted, int width, int height) {
+        return open(trusted, width, height, List.of());
+    }
+
+    /**
+     * A browser that reaches {@code https://<host>} (port 443) at the gateway listening on {@code port} on
+     * loopback: so a page is loaded from its configured public origin (such as the console at
+     * {@code parley.auth.base-url}), with that origin's cookies and {@code Origin} header, while the
+     * connection goes to the server under test.
+     */
+    public static Browser openAt(X509Certificate trusted, String host, int port, int width, int height) {
+        return open(trusted, width, height, List.of("--host-resolver-rules=MAP " + host + " 127.0.0.1:" + port));
+    }
+
+    private static Browser open(X509Certificate trusted, int width, int height, List<String> extraArguments) {
         Path profile = temporaryProfile();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -71,6 +85,7 @@ public final class Browsers {
                 "--window-size=" + width + "," + height,
                 "--user-data-dir=" + profile,
                 "--ignore-certificate-errors-spki-list=" + spkiHash(trusted));
+        options.addArguments(extraArguments);
         LoggingPreferences logging = new LoggingPreferences();
         logging.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logging);
@@ -118,21 +133,18 @@ public final class Browsers {
         }
 
         /**
-         * Emulates a phone's viewport of {@code width}×{@code height} CSS pixels (DevTools device metrics, a
-         * mobile viewport), for widths below the 500 px a Chromium window cannot go under. Lasts for the session.
+         * Emulates a device viewport of {@code width}×{@code height} CSS pixels (DevTools), for sizes below
+         * the smallest window headless Chromium opens (about 500 px wide), e.g. 390×844 for a phone.
          */
-        public void viewport(int width, int height) {
+        public void viewport(int width, int height, boolean mobile) {
             driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
                     "width", width,
                     "height", height,
                     "deviceScaleFactor", 1,
-                    "mobile", true));
+                    "mobile", mobile));
         }
 
-        /**
-         * Cuts or restores the browser's network (DevTools). New connections fail and the page sees
-         * {@code offline}/{@code online} events, but Chromium keeps WebSockets that are already open.
-         */
+        /** Cuts or restores the browser's network (DevTools), e.g. to drop the widget's socket. */
         public void offline(boolean offline) {
             driver.executeCdpCommand("Network.enable", Map.of());
             driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of(

@@ -110,7 +110,7 @@ class WidgetConversationTest extends WidgetBrowserTest {
     void onANarrowScreenThePanelFillsTheViewportAndEscapeClosesIt() {
         String key = TestBots.browserOnlyKey(site.origin());
         try (Browser browser = Browsers.open(CERTIFICATE.x509())) {
-            browser.viewport(390, 844);
+            browser.viewport(390, 844, true);
             WidgetPage widget = new WidgetPage(browser).load(site.url(key));
             @SuppressWarnings("unchecked")
             Map<String, Object> viewport = (Map<String, Object>) widget.script(
