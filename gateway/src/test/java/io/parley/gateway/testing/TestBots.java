@@ -35,6 +35,11 @@ public final class TestBots {
         return create("synthetic", 0, 0, List.of(), true);
     }
 
+    /** A synthetic bot for browsers on {@code origin} only, every limit lifted, whose replies take {@code tokens} / 20 s. */
+    public static String syntheticBrowserKey(String origin, int tokens) {
+        return create("w_demo", "synthetic", tokens, 0, 0, 0, List.of(origin), false);
+    }
+
     /** A knowledge-base bot that takes at most {@code connections} new connections a minute per address. */
     public static String connectionLimitedKey(int connections) {
         return create("knowledge_base", 20, 600, connections, List.of(DEMO_ORIGIN), true);
