@@ -1,0 +1,64 @@
+package io.parley.gateway.backup;
+
+import jakarta.validation.constraints.AssertTrue;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.scheduling.support.CronExpression;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Encrypted backups (see docs/operations.md, "Backups").
+ *
+ * @param directory where backups are written, listed, restored from and pruned
+ * @param keysetFile the Tink streaming-AEAD keyset (JSON), a secret injected at run time
+ * @param schedule when this node's schedule creates and prunes a backup: a Spring cron expression in
+ *     UTC (seconds first, e.g. {@code 0 0 3 * * *}), or {@code -} for no schedule
+ * @param claimTtl how long the node that won a slot keeps it claimed in Redis; covers the clock
+ *     differences between nodes, must be shorter than the time between two slots
+ * @param timeout longest a {@code pg_dump} or {@code pg_restore} may run before it is stopped
+ * @param pgBinDir the directory of {@code pg_dump}, {@code pg_restore} and {@code psql}; empty: the PATH
+ * @param databaseUrl the libpq URL ({@code postgresql://…}) to dump; empty: derived from
+ *     {@code parley.database.jdbc-url} and {@code username} (the password goes to PGPASSWORD)
+ */
+@Validated
+@ConfigurationProperties("parley.backup")
+public record BackupProperties(
+        @Nullable Path directory,
+        @Nullable Path keysetFile,
+        @DefaultValue("-") String schedule,
+        @DefaultValue("10m") Duration claimTtl,
+        @DefaultValue("2h") Duration timeout,
+        @DefaultValue("") String pgBinDir,
+        @DefaultValue("") String databaseUrl) {
+
+    static final String OFF = "-";
+
+    /** Whether the in-app schedule runs on this node. */
+    public boolean scheduled() {
+        return !OFF.equals(schedule.strip());
+    }
+
+    @AssertTrue(message = "schedule must be - (off) or a Spring cron expression such as \"0 0 3 * * *\"")
+    public boolean isScheduleValid() {
+        return !scheduled() || CronExpression.isValidExpression(schedule.strip());
+    }
+
+    @AssertTrue(message = "a schedule needs directory (PARLEY_BACKUP_DIR) and keyset-file (PARLEY_BACKUP_KEYSET)")
+    public boolean isScheduleComplete() {
+        return !scheduled() || (directory != null && !directory.toString().isBlank()
+                && keysetFile != null && !keysetFile.toString().isBlank());
+    }
+
+    @AssertTrue(message = "claim-ttl and timeout must be positive")
+    public boolean isTimingValid() {
+        return !claimTtl.isNegative() && !claimTtl.isZero() && !timeout.isNegative() && !timeout.isZero();
+    }
+
+    @AssertTrue(message = "database-url must be a libpq URL (postgresql://…) or empty")
+    public boolean isDatabaseUrlValid() {
+        return databaseUrl.isBlank() || databaseUrl.startsWith("postgresql://") || databaseUrl.startsWith("postgres://");
+    }
+}
