@@ -8,7 +8,8 @@ import reactor.core.publisher.Mono;
 
 /** A claim is a key set only if absent (SET NX) with the holder as value and a time to live. */
 final class RedisJobClaims implements JobClaims {
-    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    // generous: a claim is rare, and the first one may open the connection
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final LazyConnection<StatefulRedisConnection<String, String>> commands;
     private final RedisKeys keys;
