@@ -151,8 +151,8 @@ public final class BackupCommand {
                 Backups.Restored restored = backups.restore(request.operands().get(0), new PgTarget(request.to(), null),
                         request.force());
                 out.println("restored " + restored.name() + " into " + restored.target().display()
-                        + (restored.replaced() ? " (its objects replaced)" : "") + ": " + restored.relations()
-                        + " tables, views and sequences there now");
+                        + (restored.replaced() ? " (its objects replaced)" : "") + "; tables, views and sequences there now: "
+                        + restored.relations());
             }
             case "prune" -> {
                 if (request.dryRun()) {
