@@ -126,8 +126,11 @@ public final class BackupCommand {
             return switch (request.subcommand()) {
                 case "new-keyset" -> newKeyset(keysetFile(request, properties), out);
                 case "rotate-keyset" -> rotateKeyset(keysetFile(request, properties), out);
-                default -> execute(request, Backups.configured(properties, context.getBean(DatabaseProperties.class), clock),
-                        out, clock);
+                default -> {
+                    try (Backups backups = Backups.configured(properties, context.getBean(DatabaseProperties.class), clock)) {
+                        yield execute(request, backups, out, clock);
+                    }
+                }
             };
         } catch (RuntimeException e) {
             err.println("backup " + request.subcommand() + " failed: " + rootMessage(e));
@@ -140,7 +143,7 @@ public final class BackupCommand {
             case "create" -> {
                 Backups.Created created = backups.create();
                 out.printf(Locale.ROOT, "created %s (%s, %.1f s) in %s%n", created.name(), size(created.size()),
-                        created.took().toMillis() / 1000.0, backups.directory());
+                        created.took().toMillis() / 1000.0, backups.locations());
             }
             case "list" -> list(backups, out, clock.now());
             case "verify" -> {
@@ -171,15 +174,17 @@ public final class BackupCommand {
     }
 
     private static void list(Backups backups, PrintStream out, Instant now) {
-        List<Backups.Stored> stored = backups.list();
-        if (stored.isEmpty()) {
-            out.println("no backups in " + backups.directory());
+        List<Backups.Listed> listed = backups.listEverywhere();
+        if (listed.isEmpty()) {
+            out.println("no backups in " + backups.locations());
             return;
         }
-        out.printf(Locale.ROOT, "%-42s  %-19s  %10s  %s%n", "NAME", "CREATED (UTC)", "SIZE", "AGE");
-        for (Backups.Stored backup : stored) {
-            out.printf(Locale.ROOT, "%-42s  %-19s  %10s  %s%n", backup.name(), SHOWN.format(backup.name().createdAt()),
-                    size(backup.size()), age(Duration.between(backup.name().createdAt(), now)));
+        out.printf(Locale.ROOT, "%-42s  %-19s  %10s  %-8s  %s%n", "NAME", "CREATED (UTC)", "SIZE", "AGE", "WHERE");
+        for (Backups.Listed backup : listed) {
+            String where = backup.inDirectory() && backup.inBucket() ? "directory, bucket"
+                    : backup.inDirectory() ? "directory" : "bucket";
+            out.printf(Locale.ROOT, "%-42s  %-19s  %10s  %-8s  %s%n", backup.name(), SHOWN.format(backup.name().createdAt()),
+                    size(backup.size()), age(Duration.between(backup.name().createdAt(), now)), where);
         }
     }
 

@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param pgBinDir the directory of {@code pg_dump}, {@code pg_restore} and {@code psql}; empty: the PATH
  * @param databaseUrl the libpq URL ({@code postgresql://…}) to dump; empty: derived from
  *     {@code parley.database.jdbc-url} and {@code username} (the password goes to PGPASSWORD)
+ * @param s3 an S3-compatible bucket that receives a copy of every backup; off while its bucket is empty
  */
 @Validated
 @ConfigurationProperties("parley.backup")
@@ -32,7 +33,40 @@ public record BackupProperties(
         @DefaultValue("10m") Duration claimTtl,
         @DefaultValue("2h") Duration timeout,
         @DefaultValue("") String pgBinDir,
-        @DefaultValue("") String databaseUrl) {
+        @DefaultValue("") String databaseUrl,
+        @DefaultValue S3 s3) {
+
+    /**
+     * An S3-compatible bucket (AWS S3, MinIO, Ceph, …) for a copy of every backup.
+     *
+     * @param bucket the bucket's name; empty: no bucket
+     * @param endpoint the service's URL for an S3-compatible server ({@code https://minio.internal:9000}); empty: AWS
+     * @param region the signing region (AWS: the bucket's region)
+     * @param prefix put before every backup's name, e.g. {@code parley/prod/}
+     * @param pathStyle {@code https://host/bucket/key} addresses instead of {@code https://bucket.host/key} (most
+     *     S3-compatible servers)
+     * @param accessKeyId with {@code secretAccessKeyFile}: these credentials; empty: the AWS default chain
+     *     (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, the container's or instance's role)
+     * @param secretAccessKeyFile a file holding the secret access key, injected at run time
+     */
+    public record S3(
+            @DefaultValue("") String bucket,
+            @DefaultValue("") String endpoint,
+            @DefaultValue("us-east-1") String region,
+            @DefaultValue("") String prefix,
+            @DefaultValue("false") boolean pathStyle,
+            @DefaultValue("") String accessKeyId,
+            @Nullable Path secretAccessKeyFile) {
+
+        public boolean enabled() {
+            return !bucket.isBlank();
+        }
+
+        @AssertTrue(message = "s3.endpoint must be an http(s) URL or empty")
+        public boolean isEndpointValid() {
+            return endpoint.isBlank() || endpoint.startsWith("https://") || endpoint.startsWith("http://");
+        }
+    }
 
     static final String OFF = "-";
 

@@ -32,7 +32,7 @@ import reactor.core.scheduler.Schedulers;
  * slot), {@code parley.backup.duration} (create and prune), {@code parley.backup.last.success}
  * (epoch seconds of this node's last backup, 0 before the first) and {@code parley.backup.pruned}.
  */
-final class BackupSchedule implements SmartLifecycle {
+final class BackupSchedule implements SmartLifecycle, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackupSchedule.class);
 
     enum Outcome {
@@ -129,6 +129,12 @@ final class BackupSchedule implements SmartLifecycle {
     public void stop() {
         running = false;
         loop.dispose();
+    }
+
+    /** Called by Spring when the context closes: the bucket's client goes with it. */
+    @Override
+    public void close() {
+        backups.close();
     }
 
     @Override

@@ -23,8 +23,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The backups in one directory: {@link #create()} streams {@code pg_dump} through the keyset's streaming
@@ -33,7 +35,7 @@ import java.util.regex.Pattern;
  * the whole file decrypts before it touches the target database. {@link #prune()} applies
  * {@link RetentionPolicy}. Blocking: run it off event-loop threads.
  */
-final class Backups {
+final class Backups implements AutoCloseable {
     private static final Pattern PARTIAL = Pattern.compile("\\.(parley-.+\\.pgdump\\.tink)\\.partial");
     /** A partial file this old belongs to no running backup (the timeout stops each much sooner). */
     private static final Duration STALE_PARTIAL = Duration.ofDays(1);
@@ -43,13 +45,20 @@ final class Backups {
     private final PostgresTools tools;
     private final PgTarget source;
     private final Clock clock;
+    private final @Nullable S3Bucket bucket;
 
     Backups(Path directory, StreamingAead aead, PostgresTools tools, PgTarget source, Clock clock) {
+        this(directory, aead, tools, source, clock, null);
+    }
+
+    Backups(Path directory, StreamingAead aead, PostgresTools tools, PgTarget source, Clock clock,
+            @Nullable S3Bucket bucket) {
         this.directory = directory;
         this.aead = aead;
         this.tools = tools;
         this.source = source;
         this.clock = clock;
+        this.bucket = bucket;
     }
 
     /** The backups of {@code properties} (which must name a directory and a keyset) of the configured database. */
@@ -64,10 +73,15 @@ final class Backups {
                 ? PgTarget.fromJdbc(database.jdbcUrl(), database.username(), database.password())
                 : new PgTarget(properties.databaseUrl(), database.password().isEmpty() ? null : database.password());
         return new Backups(properties.directory(), BackupKeyset.load(properties.keysetFile()),
-                new PostgresTools(properties.pgBinDir(), properties.timeout()), source, clock);
+                new PostgresTools(properties.pgBinDir(), properties.timeout()), source, clock,
+                properties.s3().enabled() ? S3Bucket.of(properties.s3()) : null);
     }
 
     record Stored(BackupName name, long size) {
+    }
+
+    /** A backup in the directory, the bucket or both. */
+    record Listed(BackupName name, long size, boolean inDirectory, boolean inBucket) {
     }
 
     record Created(BackupName name, long size, Duration took) {
@@ -81,6 +95,11 @@ final class Backups {
 
     Path directory() {
         return directory;
+    }
+
+    /** Where the backups are: the directory, and the bucket if there is one. */
+    String locations() {
+        return directory + (bucket == null ? "" : " and " + bucket.location());
     }
 
     Created create() {
@@ -104,6 +123,10 @@ final class Backups {
             }
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
             syncDirectory();
+            if (bucket != null) {
+                // the file in the directory stays a backup even when its copy does not reach the bucket
+                bucket.upload(name, file);
+            }
             return new Created(name, Files.size(file), Duration.between(started, clock.now()));
         } catch (IOException | GeneralSecurityException e) {
             deleteQuietly(partial);
@@ -132,6 +155,21 @@ final class Backups {
         }
         backups.sort(Comparator.comparing(Stored::name));
         return backups;
+    }
+
+    /** Every backup in the directory or the bucket, oldest first. */
+    List<Listed> listEverywhere() {
+        java.util.Map<BackupName, Listed> all = new java.util.TreeMap<>();
+        for (Stored stored : list()) {
+            all.put(stored.name(), new Listed(stored.name(), stored.size(), true, false));
+        }
+        if (bucket != null) {
+            for (Stored stored : bucket.list()) {
+                all.merge(stored.name(), new Listed(stored.name(), stored.size(), false, true),
+                        (local, remote) -> new Listed(local.name(), local.size(), true, true));
+            }
+        }
+        return List.copyOf(all.values());
     }
 
     /** Decrypts the whole backup without keeping anything; fails when any part of it does not decrypt. */
@@ -171,11 +209,15 @@ final class Backups {
         return new Restored(name, target, tools.userRelations(target), existingRelations > 0);
     }
 
-    /** Deletes what {@link RetentionPolicy} says (and stale partial files of crashed runs). */
+    /**
+     * Deletes what {@link RetentionPolicy} says from the directory (and stale partial files of crashed
+     * runs) and, by the same rules applied to its own list, from the bucket.
+     */
     Pruned prune() {
         Instant now = clock.now();
-        List<BackupName> all = list().stream().map(Stored::name).toList();
-        Set<BackupName> doomed = RetentionPolicy.toDelete(all, now);
+        List<BackupName> local = list().stream().map(Stored::name).toList();
+        Set<BackupName> doomed = new TreeSet<>(RetentionPolicy.toDelete(local, now));
+        Set<BackupName> all = new TreeSet<>(local);
         List<BackupName> deleted = new ArrayList<>();
         for (BackupName name : doomed) {
             try {
@@ -186,25 +228,52 @@ final class Backups {
             }
         }
         deleteStalePartials(now);
-        return new Pruned(deleted, all.stream().filter(name -> !doomed.contains(name)).toList());
+        if (bucket != null) {
+            List<BackupName> remote = bucket.list().stream().map(Stored::name).toList();
+            all.addAll(remote);
+            for (BackupName name : RetentionPolicy.toDelete(remote, now)) {
+                bucket.delete(name);
+                doomed.add(name);
+                if (!deleted.contains(name)) {
+                    deleted.add(name);
+                }
+            }
+        }
+        all.removeAll(doomed);
+        return new Pruned(deleted.stream().sorted().toList(), List.copyOf(all));
     }
 
-    /** What {@link #prune()} would delete now. */
+    /** What {@link #prune()} would delete now, from the directory or the bucket. */
     Set<BackupName> wouldPrune() {
-        return RetentionPolicy.toDelete(list().stream().map(Stored::name).toList(), clock.now());
+        Set<BackupName> doomed = new TreeSet<>(
+                RetentionPolicy.toDelete(list().stream().map(Stored::name).toList(), clock.now()));
+        if (bucket != null) {
+            doomed.addAll(RetentionPolicy.toDelete(bucket.list().stream().map(Stored::name).toList(), clock.now()));
+        }
+        return doomed;
     }
 
     private BackupName existing(String fileName) {
         BackupName name = BackupName.parse(fileName).orElseThrow(() -> new BackupException("\"" + fileName
                 + "\" is not a backup name (like parley-20261129T030000.000Z.pgdump.tink); see: backup list"));
-        if (!Files.isRegularFile(directory.resolve(name.fileName()))) {
-            throw new BackupException("no backup " + name + " in " + directory + "; see: backup list");
+        if (!Files.isRegularFile(directory.resolve(name.fileName())) && (bucket == null
+                || bucket.list().stream().noneMatch(stored -> stored.name().equals(name)))) {
+            throw new BackupException("no backup " + name + " in " + locations() + "; see: backup list");
         }
         return name;
     }
 
+    /** The backup's ciphertext, from the directory or else from the bucket. */
+    private InputStream ciphertext(BackupName name) throws IOException {
+        Path file = directory.resolve(name.fileName());
+        if (Files.isRegularFile(file) || bucket == null) {
+            return Files.newInputStream(file);
+        }
+        return bucket.open(name).orElseThrow(() -> new BackupException("no backup " + name + " in " + locations()));
+    }
+
     private InputStream decrypting(BackupName name) throws IOException {
-        InputStream ciphertext = Files.newInputStream(directory.resolve(name.fileName()));
+        InputStream ciphertext = ciphertext(name);
         try {
             return aead.newDecryptingStream(ciphertext, name.associatedData());
         } catch (GeneralSecurityException | IOException e) {
@@ -241,6 +310,13 @@ final class Backups {
             // no directory, nothing to clean
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clean partial files in " + directory, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (bucket != null) {
+            bucket.close();
         }
     }
 
