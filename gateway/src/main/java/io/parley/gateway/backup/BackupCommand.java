@@ -192,7 +192,7 @@ public final class BackupCommand {
         if (!request.operands().isEmpty()) {
             return Path.of(request.operands().get(0));
         }
-        if (properties.keysetFile() == null || properties.keysetFile().toString().isBlank()) {
+        if (BackupProperties.unset(properties.keysetFile())) {
             throw new BackupException("name the keyset file, or set parley.backup.keyset-file (PARLEY_BACKUP_KEYSET)");
         }
         return properties.keysetFile();

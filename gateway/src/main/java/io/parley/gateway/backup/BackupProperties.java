@@ -82,8 +82,12 @@ public record BackupProperties(
 
     @AssertTrue(message = "a schedule needs directory (PARLEY_BACKUP_DIR) and keyset-file (PARLEY_BACKUP_KEYSET)")
     public boolean isScheduleComplete() {
-        return !scheduled() || (directory != null && !directory.toString().isBlank()
-                && keysetFile != null && !keysetFile.toString().isBlank());
+        return !scheduled() || (!unset(directory) && !unset(keysetFile));
+    }
+
+    /** Missing, empty, or a placeholder Spring left as it was because its variable is not set. */
+    static boolean unset(@Nullable Path path) {
+        return path == null || path.toString().isBlank() || path.toString().contains("${");
     }
 
     @AssertTrue(message = "claim-ttl and timeout must be positive")

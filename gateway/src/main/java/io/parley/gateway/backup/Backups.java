@@ -63,10 +63,10 @@ final class Backups implements AutoCloseable {
 
     /** The backups of {@code properties} (which must name a directory and a keyset) of the configured database. */
     static Backups configured(BackupProperties properties, DatabaseProperties database, Clock clock) {
-        if (properties.directory() == null || properties.directory().toString().isBlank()) {
+        if (BackupProperties.unset(properties.directory())) {
             throw new BackupException("parley.backup.directory is not set (PARLEY_BACKUP_DIR)");
         }
-        if (properties.keysetFile() == null || properties.keysetFile().toString().isBlank()) {
+        if (BackupProperties.unset(properties.keysetFile())) {
             throw new BackupException("parley.backup.keyset-file is not set (PARLEY_BACKUP_KEYSET)");
         }
         PgTarget source = properties.databaseUrl().isBlank()

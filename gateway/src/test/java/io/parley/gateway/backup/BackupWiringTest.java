@@ -82,6 +82,11 @@ class BackupWiringTest {
         runner.withPropertyValues("parley.backup.schedule=0 0 3 * * *", "parley.backup.directory=" + temp.resolve("b"))
                 .run(context -> assertThat(context).hasFailed().getFailure()
                         .hasStackTraceContaining("a schedule needs directory (PARLEY_BACKUP_DIR) and keyset-file"));
+        // as in application-prod.yml with PARLEY_BACKUP_DIR unset: Spring keeps the placeholder as text
+        runner.withPropertyValues("parley.backup.schedule=0 0 3 * * *", "parley.backup.directory=${PARLEY_BACKUP_DIR_NOT_SET}",
+                        "parley.backup.keyset-file=" + temp.resolve("k.json"))
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("a schedule needs directory (PARLEY_BACKUP_DIR) and keyset-file"));
     }
 
     @Test
