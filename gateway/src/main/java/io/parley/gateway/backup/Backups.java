@@ -112,10 +112,10 @@ final class Backups implements AutoCloseable {
             if (Files.exists(file)) {
                 throw new BackupException("a backup named " + name + " exists already");
             }
-            try (OutputStream ciphertext = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
+            try (OutputStream ciphertext = java.nio.channels.Channels.newOutputStream(Files.newByteChannel(partial,
+                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))));
                  OutputStream encrypting = aead.newEncryptingStream(ciphertext, name.associatedData())) {
-                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
                 tools.dump(source, encrypting);
             }
             try (FileChannel written = FileChannel.open(partial, StandardOpenOption.WRITE)) {
