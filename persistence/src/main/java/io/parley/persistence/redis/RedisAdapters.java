@@ -7,6 +7,7 @@ import io.parley.core.port.AuthThrottle;
 import io.parley.core.port.Clock;
 import io.parley.core.port.EventBus;
 import io.parley.core.port.InboxBus;
+import io.parley.core.port.JobClaims;
 import io.parley.core.port.Presence;
 import io.parley.core.port.PendingLogins;
 import io.parley.core.port.RateLimiter;
@@ -30,6 +31,8 @@ import reactor.core.publisher.Mono;
  * <li>{@code <p>{key}:rl} — events admitted under a rate-limit key (sorted set)</li>
  * <li>{@code <p>{auth:<kind>:<subject hash>}:w}, {@code :lock}, {@code :n} — an auth-throttle subject's
  * counted events (sorted set), its lockout in force (string with a TTL), its lockouts so far (counter)</li>
+ * <li>{@code <p>{job:<run>}:claim} — the node that claimed one run of a job, e.g. a scheduled backup
+ * (string with a TTL)</li>
  * </ul>
  * Closing closes the connections opened here, not the client.
  */
@@ -70,6 +73,10 @@ public final class RedisAdapters implements AutoCloseable {
 
     public RateLimiter rateLimiter() {
         return rateLimiter;
+    }
+
+    public JobClaims jobClaims() {
+        return new RedisJobClaims(commands, keys);
     }
 
     public PendingLogins pendingLogins() {

@@ -68,6 +68,11 @@ record RedisKeys(String prefix) {
         return prefix + "{login:" + id + "}";
     }
 
+    /** Who holds one run of a job across nodes (string with a TTL). */
+    String jobClaim(String run) {
+        return prefix + "{job:" + run + "}:claim";
+    }
+
     String clientName(String role) {
         StringBuilder name = new StringBuilder(prefix.length() + role.length());
         (prefix + role).chars().forEach(ch -> name.append(ch > ' ' && ch <= '~' ? (char) ch : '_'));
