@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * The real PostgreSQL database that adapter tests share. Configured by environment variables:
  * {@code PARLEY_DB_HOST} (127.0.0.1), {@code PARLEY_DB_PORT} (5432), {@code PARLEY_DB_USER} (postgres),
  * {@code PARLEY_DB_PASSWORD} (empty) and {@code PARLEY_TEST_DB} (parley_test). The first use in a JVM
- * creates the database when it is missing and migrates it. Tests share it, so they use fresh ids and
- * never assume an empty table.
+ * creates the database when it is missing and migrates it (with {@link TestKeys}' keysets). Tests share
+ * it, so they use fresh ids and never assume an empty table; values sealed in earlier runs are under
+ * other keysets than this JVM's and do not open.
  */
 public final class TestDatabase {
 
@@ -89,7 +90,7 @@ public final class TestDatabase {
 
         static {
             createDatabaseIfMissing();
-            DatabaseMigrations.migrate(jdbcUrl(NAME), USER, PASSWORD);
+            DatabaseMigrations.migrate(jdbcUrl(NAME), USER, PASSWORD, TestKeys.encryption());
             SHARED_POOL = PostgresConnections.pool("r2dbc:postgresql://" + HOST + ":" + PORT + "/" + NAME,
                     USER, PASSWORD, 8);
             Runtime.getRuntime().addShutdownHook(new Thread(SHARED_POOL::dispose, "test-database-pool-close"));
