@@ -79,21 +79,21 @@ public final class KeysetFile {
         FieldKeysets.register();
         String json = readString(path, purpose + " file");
         boolean wrapped = json.contains("\"encryptedKeyset\"");
+        if (kekFile == null && wrapped) {
+            throw new IllegalStateException("the " + purpose + " " + path + " is wrapped by a key-encryption "
+                    + "key: set parley.encryption.kek-file (PARLEY_ENCRYPTION_KEK) to the KEK keyset file");
+        }
+        if (kekFile != null && !wrapped) {
+            // A KEK is configured, so a keyset in the clear is a mistake (or a swapped file): never use it.
+            throw new IllegalStateException("the " + purpose + " " + path + " is not wrapped although a "
+                    + "key-encryption key is configured (" + kekFile + ")");
+        }
         try {
-            if (kekFile == null) {
-                if (wrapped) {
-                    throw new IllegalStateException("the " + purpose + " " + path + " is wrapped by a key-encryption "
-                            + "key: set parley.encryption.kek-file (PARLEY_ENCRYPTION_KEK) to the KEK keyset file");
-                }
-                return TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
-            }
-            if (!wrapped) {
-                // A KEK is configured, so a keyset in the clear is a mistake (or a swapped file): never use it.
-                throw new IllegalStateException("the " + purpose + " " + path + " is not wrapped although a "
-                        + "key-encryption key is configured (" + kekFile + ")");
-            }
-            return TinkJsonProtoKeysetFormat.parseEncryptedKeyset(json, kek(), purpose.associatedData());
-        } catch (GeneralSecurityException e) {
+            return kekFile == null
+                    ? TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get())
+                    : TinkJsonProtoKeysetFormat.parseEncryptedKeyset(json, kek(), purpose.associatedData());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // Tink reports malformed JSON as runtime exceptions of its JSON parser
             throw new IllegalStateException("cannot read the " + purpose + " " + path
                     + (kekFile == null ? "" : " with the key-encryption key " + kekFile) + ": " + e.getMessage(), e);
         }
@@ -119,13 +119,11 @@ public final class KeysetFile {
     byte[] fingerprint() {
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update(Files.readAllBytes(path));
+            sha256.update(readString(path, purpose + " file").getBytes(StandardCharsets.UTF_8));
             if (kekFile != null) {
-                sha256.update(Files.readAllBytes(kekFile));
+                sha256.update(readString(kekFile, "key-encryption key file").getBytes(StandardCharsets.UTF_8));
             }
             return sha256.digest();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the " + purpose + " " + path, e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
