@@ -1,17 +1,22 @@
 package io.parley.persistence.postgres;
 
 import static io.parley.persistence.postgres.Fixtures.TIMEOUT;
-import static io.parley.persistence.postgres.Fixtures.WORKSPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.crypto.tink.KeysetHandle;
 import io.parley.core.model.Author;
 import io.parley.core.model.AuthorRole;
+import io.parley.core.model.BotDraft;
+import io.parley.core.model.BotId;
+import io.parley.core.model.BotLimits;
 import io.parley.core.model.ConversationId;
+import io.parley.core.model.ResponderKind;
 import io.parley.core.model.StoredEvent;
+import io.parley.core.model.SyntheticSettings;
 import io.parley.core.model.VerifiedIdentity;
 import io.parley.core.model.Visitor;
+import io.parley.core.model.WorkspaceId;
 import io.parley.core.port.Clock;
 import io.parley.persistence.encryption.EncryptionKeyFiles;
 import io.parley.persistence.encryption.FieldEncryption;
@@ -35,7 +40,7 @@ import reactor.core.scheduler.Schedulers;
 /**
  * A key rotation on a live database: a node keeps writing and reading messages while a key is added
  * and promoted and the re-encryption job runs (interrupted once, then run again). Keysets of the test's
- * own, so the job moves this test's values only.
+ * own, so the job moves this test's values only, in a workspace of its own, so no other test meets them.
  */
 class FieldKeyRotationTest {
 
@@ -50,15 +55,21 @@ class FieldKeyRotationTest {
                     new RandomIds(), node);
             RandomIds ids = new RandomIds();
             int oldKey = node.primaryKeyId();
+            WorkspaceId workspace = new WorkspaceId("w_rotation" + RandomIds.suffix().substring(0, 12));
+            db.sql("INSERT INTO workspaces (id, name) VALUES (:id, 'Rotation')").bind("id", workspace.value())
+                    .then().block(TIMEOUT);
+            BotId bot = Objects.requireNonNull(live.bots().create(workspace, new BotDraft("Rotation", "Hi",
+                    ResponderKind.SYNTHETIC, SyntheticSettings.DEFAULT, null, null, BotLimits.DEFAULTS, List.of(), true),
+                    null).block(TIMEOUT)).id();
             String subject = "crm-" + RandomIds.suffix();
             String email = "rotating." + RandomIds.suffix() + "@example.com";
-            Visitor visitor = Objects.requireNonNull(live.visitors().findOrCreateVerified(WORKSPACE,
+            Visitor visitor = Objects.requireNonNull(live.visitors().findOrCreateVerified(workspace,
                     new VerifiedIdentity(subject, email, "Rota Tion", "+1 555 0100")).block(TIMEOUT));
             List<ConversationId> conversations = new ArrayList<>();
-            DemoWorkspace.seed(TestDatabase.connectionFactory()).block(TIMEOUT);
             for (int i = 0; i < CONVERSATIONS; i++) {
-                conversations.add(Objects.requireNonNull(live.conversations().openFor(WORKSPACE,
-                        i % 2 == 0 ? Fixtures.DEMO_BOT : Fixtures.LOADTEST_BOT, visitor.id()).block(TIMEOUT)).id());
+                Visitor chatting = i == 0 ? visitor : live.visitors().create(workspace).block(TIMEOUT);
+                conversations.add(Objects.requireNonNull(live.conversations().openFor(workspace, bot,
+                        Objects.requireNonNull(chatting).id()).block(TIMEOUT)).id());
             }
             Author author = new Author(AuthorRole.VISITOR, visitor.id().value(), "Visitor");
             Map<String, String> written = new ConcurrentHashMap<>();
@@ -129,11 +140,11 @@ class FieldKeyRotationTest {
                 assertThat(written).hasSizeGreaterThanOrEqualTo(180);
 
                 // the blind indexes did not change: the visitor is still found by e-mail and by subject
-                assertThat(Objects.requireNonNull(live.visitorRecords().page(WORKSPACE, email.toUpperCase(), 5, null)
+                assertThat(Objects.requireNonNull(live.visitorRecords().page(workspace, email.toUpperCase(), 5, null)
                         .block(TIMEOUT)).items()).extracting(found -> found.id()).containsExactly(visitor.id());
-                assertThat(live.visitors().findOrCreateVerified(WORKSPACE, new VerifiedIdentity(subject, null, null, null))
+                assertThat(live.visitors().findOrCreateVerified(workspace, new VerifiedIdentity(subject, null, null, null))
                         .block(TIMEOUT)).isEqualTo(visitor);
-                assertThat(live.visitorRecords().find(WORKSPACE, visitor.id()).block(TIMEOUT).phone())
+                assertThat(live.visitorRecords().find(workspace, visitor.id()).block(TIMEOUT).phone())
                         .isEqualTo("+1 555 0100");
             } finally {
                 stop.set(true);

@@ -13,22 +13,30 @@ import java.util.stream.Stream;
 
 /**
  * Field-encryption keysets for tests, generated into temporary directories (never a key in the
- * repository): one pair shared by everything in this JVM ({@link #files()}, {@link #encryption()}), with
- * which the shared test database is migrated, and fresh pairs for tests that rotate keys of their own.
+ * repository): the test database's pair ({@link #files()}, {@link #encryption()}), and fresh pairs for
+ * tests that rotate keys of their own ({@link #generate()}). The database's pair lives in
+ * {@code <tmp>/parley-test-keysets/<database>/}: made by the first JVM that needs it and used by every
+ * later one, because values one JVM seals (the persistence tests') are read by the next (the gateway's),
+ * in this run and the next.
  */
 public final class TestKeys {
 
     private TestKeys() {
     }
 
-    /** This JVM's keyset files: the field keyset and the blind-index keyset, unwrapped. */
+    /** The test database's keyset files: the field keyset and the blind-index keyset, unwrapped. */
     public static EncryptionKeyFiles files() {
         return Shared.FILES;
     }
 
-    /** This JVM's field encryption, loaded from {@link #files()}; do not close it. */
+    /** The test database's field encryption, loaded from {@link #files()}; do not close it. */
     public static FieldEncryption encryption() {
         return Shared.ENCRYPTION;
+    }
+
+    /** Whether this JVM made the test database's keysets (none were there): its sealed values are not theirs. */
+    static boolean madeByThisJvm() {
+        return Shared.MADE_NOW;
     }
 
     /** New keysets (one AES256-GCM key; one PRF key) in a new temporary directory, deleted at exit. */
@@ -57,7 +65,35 @@ public final class TestKeys {
     }
 
     private static final class Shared {
-        static final EncryptionKeyFiles FILES = generate();
+        static final Path DIRECTORY = Path.of(System.getProperty("java.io.tmpdir"), "parley-test-keysets",
+                TestDatabase.name());
+        static final boolean MADE_NOW = makeIfMissing();
+        static final EncryptionKeyFiles FILES = new EncryptionKeyFiles(DIRECTORY.resolve("field-keyset.json"),
+                DIRECTORY.resolve("blind-index-keyset.json"), null);
         static final FieldEncryption ENCRYPTION = FieldEncryption.load(FILES);
+
+        /** Generates the pair elsewhere and renames the directory into place: of JVMs racing, one pair wins. */
+        private static boolean makeIfMissing() {
+            if (Files.isDirectory(DIRECTORY)) {
+                return false;
+            }
+            try {
+                Files.createDirectories(DIRECTORY.getParent());
+                Path made = Files.createTempDirectory(DIRECTORY.getParent(), TestDatabase.name() + ".new");
+                EncryptionKeyFiles files = new EncryptionKeyFiles(made.resolve("field-keyset.json"),
+                        made.resolve("blind-index-keyset.json"), null);
+                files.fieldKeysetFile().write(FieldKeysets.newFieldKeyset());
+                files.blindIndexKeysetFile().write(FieldKeysets.newBlindIndexKeyset());
+                try {
+                    Files.move(made, DIRECTORY, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    return true;
+                } catch (IOException lost) {
+                    deleteAtExit(made);
+                    return false;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }
