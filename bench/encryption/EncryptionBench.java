@@ -37,6 +37,7 @@ public class EncryptionBench {
     static final int IN_FLIGHT = 16;
     static final int TEXT_CHARS = 300;
     static final int SLICES = 10;
+    static final int READ_PASSES = 20;
     static final Duration TIMEOUT = Duration.ofMinutes(10);
 
     record Figures(double writesPerSecond, double readsPerSecond) {
@@ -150,8 +151,8 @@ public class EncryptionBench {
 
     /**
      * One round: {@code messages} written by each side, in slices that alternate between the sides (so a
-     * burst of load on the machine hits both alike), then every conversation read whole 5 times, alternating
-     * likewise. Returns {on, off}.
+     * burst of load on the machine hits both alike), then every conversation read whole {@link #READ_PASSES}
+     * times, alternating likewise. Returns {on, off}.
      */
     static Figures[] round(PostgresAdapters encrypted, PostgresAdapters plain, int messages, int round) {
         Side on = new Side(encrypted);
@@ -162,12 +163,12 @@ public class EncryptionBench {
             (onFirst ? on : off).write(i * slice, slice);
             (onFirst ? off : on).write(i * slice, slice);
         }
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < READ_PASSES; i++) {
             boolean onFirst = (round + i) % 2 == 0;
             (onFirst ? on : off).readAll();
             (onFirst ? off : on).readAll();
         }
-        if (on.written != off.written || on.read != off.read || on.read != 5L * on.written) {
+        if (on.written != off.written || on.read != off.read || on.read != (long) READ_PASSES * on.written) {
             throw new IllegalStateException("wrote " + on.written + "/" + off.written + " and read " + on.read + "/"
                     + off.read + " messages");
         }
