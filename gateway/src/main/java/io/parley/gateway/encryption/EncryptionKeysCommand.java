@@ -205,7 +205,9 @@ public final class EncryptionKeysCommand {
                             long[] counts = byField.computeIfAbsent(batch.field(), field -> new long[2]);
                             counts[0] += batch.resealed();
                             counts[1] += batch.unreadable();
-                            out.printf("  %-34s %,d resealed with key %s so far%n", batch.field(), counts[0], primary);
+                            if (batch.resealed() + batch.unreadable() > 0) {
+                                out.printf("  %-34s %,d resealed with key %s so far%n", batch.field(), counts[0], primary);
+                            }
                         })
                         .then()
                         .block(TIMEOUT);
