@@ -221,7 +221,10 @@ public final class UpstreamBench {
                 .bindNow(Duration.ofSeconds(10));
     }
 
-    /** {@code origin}: what Netty's WebSocket client sends as Origin (from the URI). */
+    /**
+     * {@code origin}: what Netty's WebSocket client sends as Origin (from the URI). No upstream API key: the
+     * fake needs none, and a stored one is sealed with the keyset (the gateway's own API stores it so).
+     */
     private static void registerBot(String upstreamUrl, String origin) throws Exception {
         String url = "jdbc:postgresql://" + env("PARLEY_DB_HOST", "127.0.0.1") + ":" + env("PARLEY_DB_PORT", "5432") + "/"
                 + env("PARLEY_DB_NAME", "parley");
@@ -230,9 +233,10 @@ public final class UpstreamBench {
                     INSERT INTO bots (id, workspace_id, name, greeting, responder, openai_base_url, openai_model,
                                       openai_api_key, messages_per_visitor_permits, messages_per_key_ip_permits,
                                       connections_per_key_ip_permits, allow_native_clients, allowed_origins)
-                    VALUES (?, 'w_demo', 'Upstream bench', 'Hi', 'openai', ?, 'bench-model', 'bench-key', 0, 0, 0, true,
+                    VALUES (?, 'w_demo', 'Upstream bench', 'Hi', 'openai', ?, 'bench-model', NULL, 0, 0, 0, true,
                             ARRAY[?])
                     ON CONFLICT (id) DO UPDATE SET openai_base_url = EXCLUDED.openai_base_url, archived_at = NULL,
+                        openai_api_key = NULL,
                         allowed_origins = EXCLUDED.allowed_origins""")) {
                 bot.setString(1, BOT);
                 bot.setString(2, upstreamUrl);

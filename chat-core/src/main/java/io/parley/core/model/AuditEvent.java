@@ -26,7 +26,9 @@ public record AuditEvent(Kind kind, @Nullable OperatorId operator, @Nullable Str
         WORKSPACE_UPDATED, MEMBER_INVITED, INVITE_REVOKED, INVITE_ACCEPTED, MEMBER_ROLE_CHANGED, MEMBER_REMOVED,
         BOT_CREATED, BOT_UPDATED, BOT_DELETED, WIDGET_KEY_CREATED, WIDGET_KEY_UPDATED,
         KNOWLEDGE_CHANGED, IDENTITY_SECRET_CREATED, IDENTITY_SECRET_REVOKED,
-        VISITOR_EXPORTED, VISITOR_DELETED;
+        VISITOR_EXPORTED, VISITOR_DELETED,
+        // key rotation of encryption at rest (scripts/encryption-keys), installation-wide: no workspace
+        ENCRYPTION_KEY_ADDED, ENCRYPTION_KEY_PROMOTED, ENCRYPTION_KEY_RETIRED, ENCRYPTION_REENCRYPTED;
 
         public String wire() {
             return name().toLowerCase(Locale.ROOT).replace('_', '.');

@@ -18,6 +18,7 @@ import io.parley.core.responder.KnowledgeBaseResponder;
 import io.parley.core.responder.SyntheticResponder;
 import io.parley.gateway.upstream.OpenAiResponder;
 import io.parley.gateway.replies.ReplyLeaseProperties;
+import io.parley.persistence.encryption.FieldEncryption;
 import io.parley.persistence.postgres.DatabaseMigrations;
 import io.parley.persistence.postgres.DemoWorkspace;
 import io.parley.persistence.postgres.PostgresAdapters;
@@ -42,8 +43,9 @@ public class ParleyWiring {
     private static final Logger LOG = LoggerFactory.getLogger(ParleyWiring.class);
 
     @Bean(destroyMethod = "dispose")
-    ConnectionPool connectionPool(DatabaseProperties db, BotProperties bots) {
-        int applied = DatabaseMigrations.migrate(db.jdbcUrl(), db.username(), db.password());
+    ConnectionPool connectionPool(DatabaseProperties db, BotProperties bots, FieldEncryption encryption) {
+        // V13 seals the values of a database written before encryption at rest: it needs the keysets
+        int applied = DatabaseMigrations.migrate(db.jdbcUrl(), db.username(), db.password(), encryption);
         LOG.info("database schema is current ({} migration(s) applied now)", applied);
         ConnectionPool pool = PostgresConnections.pool(db.r2dbcUrl(), db.username(), db.password(), db.poolMaxSize());
         if (bots.seedDemo()) {
@@ -64,8 +66,8 @@ public class ParleyWiring {
     }
 
     @Bean
-    PostgresAdapters postgresAdapters(ConnectionPool pool, Clock clock, IdGenerator ids) {
-        return new PostgresAdapters(pool, clock, ids);
+    PostgresAdapters postgresAdapters(ConnectionPool pool, Clock clock, IdGenerator ids, FieldEncryption encryption) {
+        return new PostgresAdapters(pool, clock, ids, encryption);
     }
 
     @Bean

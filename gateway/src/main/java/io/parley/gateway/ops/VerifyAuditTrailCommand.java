@@ -1,7 +1,5 @@
 package io.parley.gateway.ops;
 
-import io.parley.core.engine.RandomIds;
-import io.parley.core.port.Clock;
 import io.parley.gateway.config.DatabaseProperties;
 import io.parley.persistence.postgres.PostgresAdapters;
 import io.parley.persistence.postgres.PostgresConnections;
@@ -70,8 +68,7 @@ public final class VerifyAuditTrailCommand {
     private static Optional<Long> firstBrokenLink(DatabaseProperties db) {
         ConnectionPool pool = PostgresConnections.pool(db.r2dbcUrl(), db.username(), db.password(), 1);
         try {
-            return new PostgresAdapters(pool, Clock.system(), new RandomIds()).firstBrokenAuditLink()
-                    .blockOptional(TIMEOUT);
+            return PostgresAdapters.firstBrokenAuditLinkIn(pool).blockOptional(TIMEOUT);
         } finally {
             pool.dispose();
         }

@@ -1,5 +1,6 @@
 package io.parley.gateway.auth;
 
+import io.parley.persistence.postgres.SealedValues;
 import io.parley.gateway.auth.admin.CreateOwnerCommand;
 import io.parley.gateway.testing.TestBackends;
 import io.parley.persistence.testing.TestDatabase;
@@ -20,12 +21,12 @@ final class TestOperators {
     private TestOperators() {
     }
 
-    /** How many operators have the magic-link identity of {@code email}. */
+    /** How many operators have the magic-link identity of {@code email} (found by its blind index). */
     static long withEmail(String email) {
         try (Connection db = DriverManager.getConnection(TestDatabase.jdbcUrl(), TestDatabase.user(), TestDatabase.password());
              PreparedStatement query = db.prepareStatement(
-                     "SELECT count(*) FROM operator_identities WHERE issuer = 'parley:magic-link' AND subject = ?")) {
-            query.setString(1, email);
+                     "SELECT count(*) FROM operator_identities WHERE issuer = 'parley:magic-link' AND subject_index = ?")) {
+            query.setBytes(1, SealedValues.shared().operatorSubjectIndex("parley:magic-link", email));
             try (ResultSet rows = query.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);

@@ -1,5 +1,6 @@
 package io.parley.gateway.ops;
 
+import io.parley.persistence.testing.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.core.model.AuditEvent;
@@ -35,7 +36,8 @@ class VerifyAuditTrailCommandTest {
     @Test
     void anIntactTrailPassesAndAnEditedEventIsNamed() throws Exception {
         String marker = java.util.UUID.randomUUID().toString();
-        new PostgresAdapters(TestDatabase.connectionFactory(), Clock.system(), new RandomIds()).auditTrail()
+        new PostgresAdapters(TestDatabase.connectionFactory(), Clock.system(), new RandomIds(), TestKeys.encryption())
+                .auditTrail()
                 .record(new AuditEvent(AuditEvent.Kind.LOGIN_FAILED, null, "192.0.2.9", Map.of("marker", marker),
                         Instant.now()))
                 .block(Duration.ofSeconds(20));

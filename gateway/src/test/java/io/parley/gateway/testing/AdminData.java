@@ -1,5 +1,6 @@
 package io.parley.gateway.testing;
 
+import io.parley.persistence.postgres.SealedValues;
 import io.parley.persistence.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,8 +17,8 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Visitors, conversations and events written with plain SQL into any workspace, and read back, for tests
- * of the administration API. Every value is unique per call, so assertions on raw bodies cannot match
+ * Visitors, conversations and events written with plain SQL into any workspace (personal data and message
+ * text sealed as the gateway seals them), and read back, for tests of the administration API. Every value is unique per call, so assertions on raw bodies cannot match
  * another test's data.
  */
 public final class AdminData {
@@ -46,13 +47,28 @@ public final class AdminData {
 
     public static String visitor(String workspace, @Nullable Person person, Instant createdAt) {
         String id = "v_a" + suffix();
-        execute("""
-                INSERT INTO visitors (id, workspace_id, created_at, external_id, email, name, phone, ip_address, verified)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", id, workspace, Timestamp.from(createdAt),
-                person == null ? null : person.externalId(), person == null ? null : person.email(),
-                person == null ? null : person.name(), person == null ? null : person.phone(),
-                person == null ? null : person.ip(), person != null);
+        execute("INSERT INTO visitors (id, workspace_id, created_at) VALUES (?, ?, ?)", id, workspace,
+                Timestamp.from(createdAt));
+        if (person != null) {
+            personalData(id, person);
+        }
         return id;
+    }
+
+    /** Makes the visitor verified with {@code person}'s data, sealed and indexed as the gateway stores it. */
+    public static void personalData(String visitor, Person person) {
+        String workspace = String.valueOf(rows("SELECT workspace_id FROM visitors WHERE id = ?", visitor).get(0)
+                .get("workspace_id"));
+        SealedValues sealed = SealedValues.shared();
+        execute("""
+                UPDATE visitors SET verified = true, external_id = ?, external_id_index = ?, email = ?, email_index = ?,
+                                    name = ?, phone = ?, ip_address = ?
+                 WHERE id = ?""",
+                sealed.seal("visitors", "external_id", person.externalId(), visitor),
+                sealed.visitorExternalIdIndex(workspace, person.externalId()),
+                sealed.seal("visitors", "email", person.email(), visitor), sealed.visitorEmailIndex(workspace, person.email()),
+                sealed.seal("visitors", "name", person.name(), visitor), sealed.seal("visitors", "phone", person.phone(), visitor),
+                sealed.seal("visitors", "ip_address", person.ip(), visitor), visitor);
     }
 
     public static String conversation(String workspace, String bot, String visitor, String state, boolean humanHandling,
@@ -73,7 +89,7 @@ public final class AdminData {
                 INSERT INTO events (conversation_id, seq, kind, message_id, author_role, author_id, author_name, text,
                                     finish, created_at)
                 VALUES (?, ?, 'message', ?, ?, ?, ?, ?, ?, now())""", conversation, seq, "m_a" + suffix(), role,
-                authorId, authorName, text, finish);
+                authorId, authorName, SealedValues.shared().seal("events", "text", text, conversation, seq), finish);
         return seq;
     }
 

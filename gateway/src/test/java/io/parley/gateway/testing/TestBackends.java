@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.parley.persistence.testing.TestDatabase;
+import io.parley.persistence.testing.TestKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,7 +25,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 /**
  * The real back ends a gateway under test uses: the shared test database (created and migrated on
  * first use), Redis at {@code PARLEY_REDIS_HOST}/{@code PARLEY_REDIS_PORT} under a key prefix of its
- * own, a freshly generated visitor-token key and API-key pepper, a generated access-token signing-key set
+ * own, a freshly generated visitor-token key and API-key pepper, this JVM's generated field-encryption
+ * keysets ({@link TestKeys}), a generated access-token signing-key set
  * ({@link #SIGNING_KEYS}: the first key signs, the second is a still-trusted previous key), and an
  * in-process SMTP server ({@link #MAIL}, GreenMail on a free port) receiving the magic-link e-mails.
  */
@@ -64,6 +66,9 @@ public final class TestBackends {
         properties.put("parley.auth.mail-from", "Parley test <no-reply@parley.test>");
         properties.put("parley.auth.signing-keys-file", SIGNING_KEYS_FILE.toString());
         properties.put("parley.auth.api-key-pepper-file", API_KEY_PEPPER.toString());
+        // the keysets the shared test database was migrated with, generated for this JVM
+        properties.put("parley.encryption.keyset-file", TestKeys.files().fieldKeyset().toString());
+        properties.put("parley.encryption.blind-index-keyset-file", TestKeys.files().blindIndexKeyset().toString());
         properties.put("spring.mail.host", "127.0.0.1");
         properties.put("spring.mail.port", Integer.toString(MAIL.getSmtp().getPort()));
         return properties;

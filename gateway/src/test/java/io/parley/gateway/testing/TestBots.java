@@ -1,5 +1,6 @@
 package io.parley.gateway.testing;
 
+import io.parley.persistence.postgres.SealedValues;
 import io.parley.persistence.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -115,7 +116,18 @@ public final class TestBots {
 
     /** The text of the message stored under {@code seq}, empty when there is none. */
     public static String textOf(String conversationId, long seq) {
-        return eventColumn(conversationId, seq, "text", "");
+        try (Connection db = connect();
+             PreparedStatement query = db.prepareStatement(
+                     "SELECT text FROM events WHERE conversation_id = ? AND seq = ?")) {
+            query.setString(1, conversationId);
+            query.setLong(2, seq);
+            try (ResultSet rows = query.executeQuery()) {
+                byte[] sealed = rows.next() ? rows.getBytes(1) : null;
+                return sealed == null ? "" : SealedValues.shared().open("events", "text", sealed, conversationId, seq);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String eventColumn(String conversationId, long seq, String column, String otherwise) {

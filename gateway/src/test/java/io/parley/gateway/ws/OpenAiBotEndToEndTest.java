@@ -1,5 +1,7 @@
 package io.parley.gateway.ws;
 
+import io.parley.persistence.postgres.SealedValues;
+import io.parley.gateway.testing.AdminData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,9 +33,10 @@ class OpenAiBotEndToEndTest extends GatewayIntegrationTest {
     /** A widget key of a new openai bot (with the demo bot's knowledge) whose upstream is the fake. */
     private static String openAiBotKey() {
         String key = TestBots.knowledgeBaseKey();
-        TestBots.execute("UPDATE bots SET responder = 'openai', openai_base_url = '" + FAKE.baseUrl()
-                + "', openai_model = 'gpt-e2e', openai_api_key = '" + API_KEY
-                + "' WHERE id = (SELECT bot_id FROM widget_keys WHERE key = '" + key + "')");
+        String bot = "b_t" + key.substring("pk_t".length());
+        AdminData.execute("UPDATE bots SET responder = 'openai', openai_base_url = ?, openai_model = 'gpt-e2e', "
+                + "openai_api_key = ? WHERE id = ?", FAKE.baseUrl(),
+                SealedValues.shared().seal("bots", "openai_api_key", API_KEY, bot), bot);
         return key;
     }
 

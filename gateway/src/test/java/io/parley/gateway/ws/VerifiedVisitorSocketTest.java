@@ -1,5 +1,6 @@
 package io.parley.gateway.ws;
 
+import io.parley.persistence.postgres.SealedValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -39,9 +40,10 @@ class VerifiedVisitorSocketTest extends GatewayIntegrationTest {
         new SecureRandom().nextBytes(bytes);
         try (Connection db = database(); PreparedStatement insert = db.prepareStatement(
                 "INSERT INTO bot_identity_secrets (id, bot_id, slot, secret, created_at) VALUES (?, ?, 1, ?, now())")) {
-            insert.setString(1, "is_" + UUID.randomUUID().toString().replace("-", ""));
+            String id = "is_" + UUID.randomUUID().toString().replace("-", "");
+            insert.setString(1, id);
             insert.setString(2, bot);
-            insert.setBytes(3, bytes);
+            insert.setBytes(3, SealedValues.shared().sealBytes("bot_identity_secrets", "secret", bytes, id));
             insert.executeUpdate();
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -136,6 +138,7 @@ class VerifiedVisitorSocketTest extends GatewayIntegrationTest {
         assertThat(closed.reason()).isEqualTo("identity token invalid or expired");
     }
 
+    /** The visitor's row, its sealed columns opened after checking that none holds its value in plaintext. */
     private static Map<String, Object> visitorRow(String visitorId) {
         try (Connection db = database(); PreparedStatement query = db.prepareStatement(
                 "SELECT external_id, verified, email, name, ip_address FROM visitors WHERE id = ?")) {
@@ -143,8 +146,16 @@ class VerifiedVisitorSocketTest extends GatewayIntegrationTest {
             try (ResultSet rows = query.executeQuery()) {
                 assertThat(rows.next()).isTrue();
                 Map<String, Object> row = new HashMap<>();
-                for (String column : new String[]{"external_id", "verified", "email", "name", "ip_address"}) {
-                    row.put(column, rows.getObject(column));
+                row.put("verified", rows.getBoolean("verified"));
+                for (String column : new String[]{"external_id", "email", "name", "ip_address"}) {
+                    byte[] stored = rows.getBytes(column);
+                    String value = stored == null ? null
+                            : SealedValues.shared().open("visitors", column, stored, visitorId);
+                    if (value != null) {
+                        assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1))
+                                .as("visitors.%s as stored", column).doesNotContain(value);
+                    }
+                    row.put(column, value);
                 }
                 return row;
             }

@@ -25,6 +25,7 @@ import io.parley.core.port.Visitors;
 import io.parley.core.port.WidgetKeyRegistry;
 import io.parley.core.port.WidgetKeys;
 import io.parley.core.port.Workspaces;
+import io.parley.persistence.encryption.FieldEncryption;
 import io.r2dbc.spi.ConnectionFactory;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -61,34 +62,33 @@ public final class PostgresAdapters {
     private final Inbox inbox;
     private final Assignments assignments;
 
-    public PostgresAdapters(ConnectionFactory connectionFactory, Clock clock, IdGenerator ids) {
-        this(connectionFactory, clock, ids, BodyCodec.IDENTITY);
-    }
-
-    PostgresAdapters(ConnectionFactory connectionFactory, Clock clock, IdGenerator ids, BodyCodec bodies) {
+    /** {@code encryption} seals and opens the protected columns (see {@link Sealed}). */
+    public PostgresAdapters(ConnectionFactory connectionFactory, Clock clock, IdGenerator ids,
+                            FieldEncryption encryption) {
         this.db = DatabaseClient.create(connectionFactory);
         TransactionalOperator tx = TransactionalOperator.create(new R2dbcTransactionManager(connectionFactory));
-        this.messageLog = new PostgresMessageLog(db, tx, clock, bodies);
+        FieldCodec fields = new FieldCodec(encryption);
+        this.messageLog = new PostgresMessageLog(db, tx, clock, fields);
         this.conversations = new PostgresConversations(db, clock, ids);
-        this.visitors = new PostgresVisitors(db, clock, ids);
+        this.visitors = new PostgresVisitors(db, clock, ids, fields);
         this.widgetKeys = new PostgresWidgetKeys(db, clock);
         this.answeringBots = new PostgresAnsweringBots(db, widgetKeys);
         this.knowledgeIndex = new PostgresKnowledgeIndex(db);
-        this.operators = new PostgresOperators(db, tx, clock);
+        this.operators = new PostgresOperators(db, tx, clock, fields);
         this.workspaces = new PostgresWorkspaces(db, tx, clock);
-        this.magicLinks = new PostgresMagicLinks(db, clock);
+        this.magicLinks = new PostgresMagicLinks(db, clock, fields);
         this.refreshTokens = new PostgresRefreshTokens(db, tx, clock);
         this.auditTrail = new PostgresAuditTrail(db, tx);
         this.apiKeys = new PostgresApiKeys(db, clock);
-        this.members = new PostgresMembers(db, tx);
-        this.invites = new PostgresInvites(db, tx);
-        this.visitorRecords = new PostgresVisitorRecords(db, tx);
-        this.conversationQueries = new PostgresConversationQueries(db, messageLog);
+        this.members = new PostgresMembers(db, tx, fields);
+        this.invites = new PostgresInvites(db, tx, fields);
+        this.visitorRecords = new PostgresVisitorRecords(db, tx, fields);
+        this.conversationQueries = new PostgresConversationQueries(db, messageLog, fields);
         this.auditLog = new PostgresAuditLog(db);
-        this.identityVerification = new PostgresIdentityVerification(db, clock);
-        this.bots = new PostgresBots(db, clock);
+        this.identityVerification = new PostgresIdentityVerification(db, clock, fields);
+        this.bots = new PostgresBots(db, clock, fields);
         this.knowledgeBase = new PostgresKnowledgeBase(db, tx, clock);
-        this.inbox = new PostgresInbox(db, bodies);
+        this.inbox = new PostgresInbox(db, fields);
         this.assignments = new PostgresAssignments(db);
     }
 
@@ -192,6 +192,13 @@ public final class PostgresAdapters {
     /** The id of the first audit event whose hash chain does not hold; empty when the whole trail holds. */
     public Mono<Long> firstBrokenAuditLink() {
         return auditTrail.firstBrokenLink();
+    }
+
+    /** Like {@link #firstBrokenAuditLink()}, without the keysets (the audit trail holds nothing sealed). */
+    public static Mono<Long> firstBrokenAuditLinkIn(ConnectionFactory connectionFactory) {
+        DatabaseClient db = DatabaseClient.create(connectionFactory);
+        return new PostgresAuditTrail(db, TransactionalOperator.create(new R2dbcTransactionManager(connectionFactory)))
+                .firstBrokenLink();
     }
 
     /** Completes when the database answers a trivial query; for health checks. */

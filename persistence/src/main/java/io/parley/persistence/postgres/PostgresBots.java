@@ -27,8 +27,8 @@ import java.util.Locale;
 
 /**
  * Bots in table {@code bots}; archived ones ({@code archived_at} set) are invisible here. The OpenAI API
- * key is written but never selected by {@link Bots}' reads, which only tell whether one is set; only
- * {@link OpenAiUpstreams#of}, for the upstream call itself, reads it.
+ * key is sealed for its bot's row and never selected by {@link Bots}' reads, which only tell whether one is
+ * set; only {@link OpenAiUpstreams#of}, for the upstream call itself, reads and opens it.
  */
 final class PostgresBots implements Bots, OpenAiUpstreams {
 
@@ -42,10 +42,12 @@ final class PostgresBots implements Bots, OpenAiUpstreams {
 
     private final DatabaseClient db;
     private final Clock clock;
+    private final FieldCodec fields;
 
-    PostgresBots(DatabaseClient db, Clock clock) {
+    PostgresBots(DatabaseClient db, Clock clock, FieldCodec fields) {
         this.db = db;
         this.clock = clock;
+        this.fields = fields;
     }
 
     @Override
@@ -77,6 +79,7 @@ final class PostgresBots implements Bots, OpenAiUpstreams {
     @Override
     public Mono<BotSettings> create(WorkspaceId workspace, BotDraft draft, @Nullable String openAiApiKey) {
         return Mono.defer(() -> {
+            String id = SecureIds.botId().value();
             var insert = db.sql("""
                             INSERT INTO bots (id, workspace_id, name, greeting, responder,
                                               synthetic_tokens, synthetic_tokens_per_second,
@@ -89,16 +92,21 @@ final class PostgresBots implements Bots, OpenAiUpstreams {
                                     :baseUrl, :model, :apiKey, :mvPermits, :mvWindow, :mkPermits, :mkWindow,
                                     :ckPermits, :ckWindow, :origins, :allowNative, :now)
                             RETURNING\s""" + COLUMNS)
-                    .bind("id", SecureIds.botId().value())
+                    .bind("id", id)
                     .bind("workspaceId", workspace.value())
                     .bind("now", Sql.storable(clock.now()));
-            insert = Sql.bindNullable(insert, "apiKey", openAiApiKey, String.class);
+            insert = Sql.bindNullable(insert, "apiKey", fields.sealNullable(Sealed.BOT_OPENAI_API_KEY, openAiApiKey, id),
+                    byte[].class);
             return bindDraft(insert, draft).map(PostgresBots::settings).one();
         });
     }
 
     @Override
     public Mono<BotSettings> update(WorkspaceId workspace, BotId bot, BotDraft draft, ApiKeyChange openAiApiKey) {
+        return Mono.defer(() -> updateNow(workspace, bot, draft, openAiApiKey));
+    }
+
+    private Mono<BotSettings> updateNow(WorkspaceId workspace, BotId bot, BotDraft draft, ApiKeyChange openAiApiKey) {
         var update = db.sql("""
                         UPDATE bots SET (name, greeting, responder, synthetic_tokens, synthetic_tokens_per_second,
                                          openai_base_url, openai_model,
@@ -114,7 +122,8 @@ final class PostgresBots implements Bots, OpenAiUpstreams {
                 .bind("id", bot.value())
                 .bind("workspaceId", workspace.value());
         if (openAiApiKey.replace()) {
-            update = Sql.bindNullable(update, "apiKey", openAiApiKey.key(), String.class);
+            update = Sql.bindNullable(update, "apiKey",
+                    fields.sealNullable(Sealed.BOT_OPENAI_API_KEY, openAiApiKey.key(), bot.value()), byte[].class);
         }
         return bindDraft(update, draft).map(PostgresBots::settings).one();
     }
@@ -141,7 +150,8 @@ final class PostgresBots implements Bots, OpenAiUpstreams {
                            AND openai_base_url IS NOT NULL AND openai_model IS NOT NULL""")
                 .bind("id", bot.value())
                 .map(row -> new OpenAiUpstream(Sql.string(row, "openai_base_url"), Sql.string(row, "openai_model"),
-                        Sql.nullableString(row, "openai_api_key")))
+                        fields.openNullable(Sealed.BOT_OPENAI_API_KEY, Sql.nullableBytes(row, "openai_api_key"),
+                                bot.value())))
                 .one();
     }
 

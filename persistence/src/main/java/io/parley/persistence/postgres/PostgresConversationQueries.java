@@ -30,10 +30,12 @@ final class PostgresConversationQueries implements ConversationQueries {
 
     private final DatabaseClient db;
     private final MessageLog messageLog;
+    private final FieldCodec fields;
 
-    PostgresConversationQueries(DatabaseClient db, MessageLog messageLog) {
+    PostgresConversationQueries(DatabaseClient db, MessageLog messageLog, FieldCodec fields) {
         this.db = db;
         this.messageLog = messageLog;
+        this.fields = fields;
     }
 
     @Override
@@ -63,7 +65,7 @@ final class PostgresConversationQueries implements ConversationQueries {
         }
         return where.bind(db.sql(SELECT + where.sql() + " ORDER BY c.created_at DESC, c.id DESC LIMIT :fetch")
                         .bind("fetch", limit + 1))
-                .map(PostgresConversationQueries::conversation)
+                .map(this::conversation)
                 .all()
                 .collectList()
                 .map(rows -> Page.of(rows, limit, conversation -> new PageCursor(conversation.createdAt(),
@@ -75,7 +77,7 @@ final class PostgresConversationQueries implements ConversationQueries {
         return db.sql(SELECT + " WHERE c.id = :id AND c.workspace_id = :workspaceId")
                 .bind("id", id.value())
                 .bind("workspaceId", workspace.value())
-                .map(PostgresConversationQueries::conversation)
+                .map(this::conversation)
                 .one();
     }
 
@@ -85,7 +87,7 @@ final class PostgresConversationQueries implements ConversationQueries {
                         + " ORDER BY c.created_at, c.id")
                 .bind("visitorId", visitor.value())
                 .bind("workspaceId", workspace.value())
-                .map(PostgresConversationQueries::conversation)
+                .map(this::conversation)
                 .all();
     }
 
@@ -94,10 +96,10 @@ final class PostgresConversationQueries implements ConversationQueries {
         return messageLog.read(id, afterSeq, Long.MAX_VALUE, max);
     }
 
-    private static ConversationRecord conversation(Readable row) {
+    private ConversationRecord conversation(Readable row) {
         return new ConversationRecord(new ConversationId(Sql.string(row, "id")),
                 new WorkspaceId(Sql.string(row, "workspace_id")), new BotId(Sql.string(row, "bot_id")),
-                PostgresVisitorRecords.visitor(row, "v_"),
+                PostgresVisitorRecords.visitor(fields, row, "v_"),
                 ConversationRecord.State.valueOf(Sql.string(row, "state").toUpperCase(Locale.ROOT)),
                 Sql.bool(row, "human_handling"), Sql.instant(row, "created_at"), row.get("closed_at", Instant.class),
                 Sql.longValue(row, "last_seq"));

@@ -7,7 +7,6 @@ import io.parley.core.model.WorkspaceId;
 import io.parley.core.port.Clock;
 import io.parley.core.port.IdentityVerification;
 import io.r2dbc.spi.Readable;
-import java.nio.ByteBuffer;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
@@ -15,16 +14,18 @@ import reactor.core.publisher.Mono;
 
 /**
  * Bots' identity secrets and {@code verified_visitors_only}. An active secret holds one of two slots,
- * so the database itself refuses a third active secret (see V10).
+ * so the database itself refuses a third active secret (see V10). Secrets are sealed for their row.
  */
 final class PostgresIdentityVerification implements IdentityVerification {
 
     private final DatabaseClient db;
     private final Clock clock;
+    private final FieldCodec fields;
 
-    PostgresIdentityVerification(DatabaseClient db, Clock clock) {
+    PostgresIdentityVerification(DatabaseClient db, Clock clock, FieldCodec fields) {
         this.db = db;
         this.clock = clock;
+        this.fields = fields;
     }
 
     @Override
@@ -43,7 +44,7 @@ final class PostgresIdentityVerification implements IdentityVerification {
                          WHERE bot_id = :bot AND revoked_at IS NULL ORDER BY created_at, id
                         """)
                 .bind("bot", bot.value())
-                .map(PostgresIdentityVerification::secret)
+                .map(this::secret)
                 .all();
     }
 
@@ -77,21 +78,25 @@ final class PostgresIdentityVerification implements IdentityVerification {
     }
 
     private Mono<IdentitySecret> insertSecret(BotId bot) {
-        return Mono.defer(() -> db.sql("""
-                                INSERT INTO bot_identity_secrets (id, bot_id, slot, secret, created_at)
-                                SELECT :id, :bot, free.slot, :secret, :createdAt
-                                  FROM (SELECT s AS slot FROM generate_series(1, 2) s
-                                         WHERE NOT EXISTS (SELECT 1 FROM bot_identity_secrets
-                                                 WHERE bot_id = :bot AND slot = s AND revoked_at IS NULL)
-                                         ORDER BY s LIMIT 1) free
-                                RETURNING id, secret, created_at
-                                """)
-                        .bind("id", SecureIds.identitySecretId().value())
-                        .bind("bot", bot.value())
-                        .bind("secret", ByteBuffer.wrap(SecureIds.identitySecret()))
-                        .bind("createdAt", Sql.storable(clock.now()))
-                        .map(PostgresIdentityVerification::secret)
-                        .one())
+        return Mono.defer(() -> {
+                    IdentitySecretId id = SecureIds.identitySecretId();
+                    byte[] secret = SecureIds.identitySecret();
+                    return db.sql("""
+                                    INSERT INTO bot_identity_secrets (id, bot_id, slot, secret, created_at)
+                                    SELECT :id, :bot, free.slot, :secret, :createdAt
+                                      FROM (SELECT s AS slot FROM generate_series(1, 2) s
+                                             WHERE NOT EXISTS (SELECT 1 FROM bot_identity_secrets
+                                                     WHERE bot_id = :bot AND slot = s AND revoked_at IS NULL)
+                                             ORDER BY s LIMIT 1) free
+                                    RETURNING created_at
+                                    """)
+                            .bind("id", id.value())
+                            .bind("bot", bot.value())
+                            .bind("secret", fields.sealBytes(Sealed.IDENTITY_SECRET, secret, id.value()))
+                            .bind("createdAt", Sql.storable(clock.now()))
+                            .map(row -> new IdentitySecret(id, secret, Sql.instant(row, "created_at")))
+                            .one();
+                })
                 // Another request took this free slot at the same moment.
                 .onErrorResume(DataIntegrityViolationException.class, e -> Mono.empty());
     }
@@ -109,13 +114,9 @@ final class PostgresIdentityVerification implements IdentityVerification {
                 .map(rows -> rows > 0);
     }
 
-    private static IdentitySecret secret(Readable row) {
-        ByteBuffer bytes = row.get("secret", ByteBuffer.class);
-        if (bytes == null) {
-            throw new IllegalStateException("column secret is unexpectedly null");
-        }
-        byte[] secret = new byte[bytes.remaining()];
-        bytes.get(secret);
-        return new IdentitySecret(new IdentitySecretId(Sql.string(row, "id")), secret, Sql.instant(row, "created_at"));
+    private IdentitySecret secret(Readable row) {
+        String id = Sql.string(row, "id");
+        return new IdentitySecret(new IdentitySecretId(id),
+                fields.openBytes(Sealed.IDENTITY_SECRET, Sql.bytes(row, "secret"), id), Sql.instant(row, "created_at"));
     }
 }

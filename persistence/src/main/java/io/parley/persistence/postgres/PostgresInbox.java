@@ -25,12 +25,13 @@ final class PostgresInbox implements Inbox {
                    v.id AS v_id, v.workspace_id AS v_workspace_id, v.created_at AS v_created_at,
                    v.verified AS v_verified, v.external_id AS v_external_id, v.email AS v_email, v.name AS v_name,
                    v.phone AS v_phone, v.ip_address AS v_ip_address,
-                   m.author_role AS m_role, m.author_name AS m_name, m.text AS m_text, m.created_at AS m_created_at,
+                   m.seq AS m_seq, m.author_role AS m_role, m.author_name AS m_name, m.text AS m_text,
+                   m.created_at AS m_created_at,
                    h.handoff_state AS h_state, h.agent_name AS h_agent,
                    COALESCE(l.created_at, c.created_at) AS updated_at
               FROM conversations c
               JOIN visitors v ON v.id = c.visitor_id
-              LEFT JOIN LATERAL (SELECT author_role, author_name, text, created_at FROM events
+              LEFT JOIN LATERAL (SELECT seq, author_role, author_name, text, created_at FROM events
                                   WHERE conversation_id = c.id AND kind = 'message'
                                   ORDER BY seq DESC LIMIT 1) m ON true
               LEFT JOIN LATERAL (SELECT handoff_state, agent_name FROM events
@@ -40,11 +41,11 @@ final class PostgresInbox implements Inbox {
                                   WHERE conversation_id = c.id AND seq = c.last_seq) l ON true""";
 
     private final DatabaseClient db;
-    private final BodyCodec bodies;
+    private final FieldCodec fields;
 
-    PostgresInbox(DatabaseClient db, BodyCodec bodies) {
+    PostgresInbox(DatabaseClient db, FieldCodec fields) {
         this.db = db;
-        this.bodies = bodies;
+        this.fields = fields;
     }
 
     @Override
@@ -68,13 +69,15 @@ final class PostgresInbox implements Inbox {
 
     private ConversationSummary summary(Readable row) {
         String role = Sql.nullableString(row, "m_role");
+        String id = Sql.string(row, "id");
         ConversationSummary.LastMessage last = role == null ? null : new ConversationSummary.LastMessage(
                 AuthorRole.fromWire(role), Sql.string(row, "m_name"),
-                bodies.open(Sql.string(row, "m_text")), Sql.instant(row, "m_created_at"));
+                fields.open(Sealed.EVENT_TEXT, Sql.bytes(row, "m_text"), id, Sql.longValue(row, "m_seq")),
+                Sql.instant(row, "m_created_at"));
         String handoff = Sql.nullableString(row, "h_state");
-        return new ConversationSummary(new ConversationId(Sql.string(row, "id")),
+        return new ConversationSummary(new ConversationId(id),
                 new WorkspaceId(Sql.string(row, "workspace_id")), new BotId(Sql.string(row, "bot_id")),
-                PostgresVisitorRecords.visitor(row, "v_"), Sql.longValue(row, "last_seq"), last,
+                PostgresVisitorRecords.visitor(fields, row, "v_"), Sql.longValue(row, "last_seq"), last,
                 Sql.bool(row, "human_handling"), handoff == null ? null : HandoffState.fromWire(handoff),
                 Sql.nullableString(row, "h_agent"), Sql.instant(row, "updated_at"));
     }

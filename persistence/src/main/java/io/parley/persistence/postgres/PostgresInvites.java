@@ -13,34 +13,39 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Invites in table {@code invites}, found by the SHA-256 of their token. */
+/** Invites in table {@code invites}, found by the SHA-256 of their token; the invitee's e-mail is sealed. */
 final class PostgresInvites implements Invites {
     private static final String COLUMNS = "id, workspace_id, email, role, invited_by, created_at, expires_at, "
             + "accepted_at, revoked_at";
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
+    private final FieldCodec fields;
 
-    PostgresInvites(DatabaseClient db, TransactionalOperator tx) {
+    PostgresInvites(DatabaseClient db, TransactionalOperator tx, FieldCodec fields) {
         this.db = db;
         this.tx = tx;
+        this.fields = fields;
     }
 
     @Override
     public Mono<Invite> create(WorkspaceId workspace, String email, Role role, OperatorId invitedBy, byte[] tokenHash,
                                Instant expiresAt) {
-        return Mono.defer(() -> db.sql("INSERT INTO invites (id, workspace_id, email, role, token_hash, invited_by, "
+        return Mono.defer(() -> {
+            String id = SecureIds.inviteId();
+            return db.sql("INSERT INTO invites (id, workspace_id, email, role, token_hash, invited_by, "
                         + "created_at, expires_at) VALUES (:id, :workspaceId, :email, :role, :tokenHash, :invitedBy, "
                         + "now(), :expiresAt) RETURNING " + COLUMNS)
-                .bind("id", SecureIds.inviteId())
+                .bind("id", id)
                 .bind("workspaceId", workspace.value())
-                .bind("email", email)
+                .bind("email", fields.seal(Sealed.INVITE_EMAIL, email, id))
                 .bind("role", role.wire())
                 .bind("tokenHash", tokenHash)
                 .bind("invitedBy", invitedBy.value())
                 .bind("expiresAt", Sql.storable(expiresAt))
-                .map(PostgresInvites::invite)
-                .one());
+                .map(this::invite)
+                .one();
+        });
     }
 
     @Override
@@ -49,7 +54,7 @@ final class PostgresInvites implements Invites {
                         + " AND revoked_at IS NULL AND expires_at > :now ORDER BY created_at, id")
                 .bind("workspaceId", workspace.value())
                 .bind("now", Sql.storable(now))
-                .map(PostgresInvites::invite)
+                .map(this::invite)
                 .all();
     }
 
@@ -69,7 +74,7 @@ final class PostgresInvites implements Invites {
     public Mono<Invite> findByTokenHash(byte[] tokenHash) {
         return db.sql("SELECT " + COLUMNS + " FROM invites WHERE token_hash = :tokenHash")
                 .bind("tokenHash", tokenHash)
-                .map(PostgresInvites::invite)
+                .map(this::invite)
                 .one();
     }
 
@@ -108,9 +113,10 @@ final class PostgresInvites implements Invites {
         }
     }
 
-    private static Invite invite(Readable row) {
-        return new Invite(Sql.string(row, "id"), new WorkspaceId(Sql.string(row, "workspace_id")),
-                Sql.string(row, "email"), Role.fromWire(Sql.string(row, "role")),
+    private Invite invite(Readable row) {
+        String id = Sql.string(row, "id");
+        return new Invite(id, new WorkspaceId(Sql.string(row, "workspace_id")),
+                fields.open(Sealed.INVITE_EMAIL, Sql.bytes(row, "email"), id), Role.fromWire(Sql.string(row, "role")),
                 new OperatorId(Sql.string(row, "invited_by")), Sql.instant(row, "created_at"),
                 Sql.instant(row, "expires_at"), row.get("accepted_at", Instant.class), row.get("revoked_at", Instant.class));
     }

@@ -10,16 +10,18 @@ import java.time.Instant;
 /**
  * Magic links in table {@code magic_links}, keyed by the token's hash. A redemption is one conditional
  * {@code UPDATE}: PostgreSQL's row lock makes racing redemptions on any nodes wait for each other, and each
- * one after the first finds {@code used_at} set and updates nothing.
+ * one after the first finds {@code used_at} set and updates nothing. The e-mail is sealed for its row.
  */
 final class PostgresMagicLinks implements MagicLinks {
 
     private final DatabaseClient db;
     private final Clock clock;
+    private final FieldCodec fields;
 
-    PostgresMagicLinks(DatabaseClient db, Clock clock) {
+    PostgresMagicLinks(DatabaseClient db, Clock clock, FieldCodec fields) {
         this.db = db;
         this.clock = clock;
+        this.fields = fields;
     }
 
     @Override
@@ -33,7 +35,7 @@ final class PostgresMagicLinks implements MagicLinks {
                             INSERT INTO magic_links (token_hash, email, created_at, expires_at)
                             VALUES (:tokenHash, :email, :createdAt, :expiresAt)""")
                     .bind("tokenHash", tokenHash)
-                    .bind("email", normalised)
+                    .bind("email", fields.seal(Sealed.MAGIC_LINK_EMAIL, normalised, tokenHash))
                     .bind("createdAt", Sql.storable(clock.now()))
                     .bind("expiresAt", Sql.storable(expiresAt))
                     .then();
@@ -47,7 +49,7 @@ final class PostgresMagicLinks implements MagicLinks {
                          WHERE token_hash = :tokenHash AND used_at IS NULL AND expires_at > :now""")
                 .bind("tokenHash", tokenHash)
                 .bind("now", now)
-                .map(row -> Sql.string(row, "email"))
+                .map(row -> fields.open(Sealed.MAGIC_LINK_EMAIL, Sql.bytes(row, "email"), tokenHash))
                 .one();
     }
 
@@ -59,7 +61,7 @@ final class PostgresMagicLinks implements MagicLinks {
                         RETURNING email""")
                 .bind("tokenHash", tokenHash)
                 .bind("now", now)
-                .map(row -> Sql.string(row, "email"))
+                .map(row -> fields.open(Sealed.MAGIC_LINK_EMAIL, Sql.bytes(row, "email"), tokenHash))
                 .one();
     }
 }

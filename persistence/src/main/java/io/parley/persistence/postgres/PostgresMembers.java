@@ -26,10 +26,12 @@ final class PostgresMembers implements Members {
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
+    private final FieldCodec fields;
 
-    PostgresMembers(DatabaseClient db, TransactionalOperator tx) {
+    PostgresMembers(DatabaseClient db, TransactionalOperator tx, FieldCodec fields) {
         this.db = db;
         this.tx = tx;
+        this.fields = fields;
     }
 
     @Override
@@ -42,7 +44,7 @@ final class PostgresMembers implements Members {
         if (after != null) {
             query = query.bind("afterAt", after.at()).bind("afterId", after.id());
         }
-        return query.map(PostgresMembers::member).all().collectList()
+        return query.map(this::member).all().collectList()
                 .map(rows -> Page.of(rows, limit, member -> new PageCursor(member.joinedAt(), member.operatorId().value())));
     }
 
@@ -51,7 +53,7 @@ final class PostgresMembers implements Members {
         return db.sql(SELECT + " WHERE m.workspace_id = :workspaceId AND m.operator_id = :operatorId")
                 .bind("workspaceId", workspace.value())
                 .bind("operatorId", operator.value())
-                .map(PostgresMembers::member)
+                .map(this::member)
                 .one();
     }
 
@@ -116,8 +118,10 @@ final class PostgresMembers implements Members {
                 .map(owners -> owners > 0);
     }
 
-    private static Member member(Readable row) {
-        return new Member(new OperatorId(Sql.string(row, "operator_id")), Sql.nullableString(row, "email"),
+    private Member member(Readable row) {
+        String operator = Sql.string(row, "operator_id");
+        return new Member(new OperatorId(operator),
+                fields.openNullable(Sealed.OPERATOR_EMAIL, Sql.nullableBytes(row, "email"), operator),
                 Sql.string(row, "display_name"), Role.fromWire(Sql.string(row, "role")), Sql.instant(row, "created_at"));
     }
 }

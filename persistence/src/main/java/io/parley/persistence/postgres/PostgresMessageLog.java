@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
 /**
  * The message log in table {@code events}. Every append runs in one transaction that locks the
  * conversation row, so appenders on any number of nodes take seqs one after another; a failed append
- * rolls back and consumes no seq.
+ * rolls back and consumes no seq. Message text is sealed for its row, (conversation id, seq).
  */
 final class PostgresMessageLog implements MessageLog {
 
@@ -30,13 +30,13 @@ final class PostgresMessageLog implements MessageLog {
     private final DatabaseClient db;
     private final TransactionalOperator tx;
     private final Clock clock;
-    private final BodyCodec bodies;
+    private final FieldCodec fields;
 
-    PostgresMessageLog(DatabaseClient db, TransactionalOperator tx, Clock clock, BodyCodec bodies) {
+    PostgresMessageLog(DatabaseClient db, TransactionalOperator tx, Clock clock, FieldCodec fields) {
         this.db = db;
         this.tx = tx;
         this.clock = clock;
-        this.bodies = bodies;
+        this.fields = fields;
     }
 
     @Override
@@ -145,7 +145,8 @@ final class PostgresMessageLog implements MessageLog {
                 .bind("authorRole", message.author().role().wire())
                 .bind("authorId", message.author().id())
                 .bind("authorName", message.author().name())
-                .bind("text", bodies.seal(message.text()))
+                .bind("text", fields.seal(Sealed.EVENT_TEXT, message.text(), message.conversationId().value(),
+                        message.seq()))
                 .bind("createdAt", message.createdAt());
         insert = Sql.bindNullable(insert, "clientMsgId", message.clientMsgId(), String.class);
         Finish finish = message.finish();
@@ -165,7 +166,8 @@ final class PostgresMessageLog implements MessageLog {
                 yield new StoredEvent.Message(conversationId, seq, new MessageId(Sql.string(row, "message_id")),
                         new Author(AuthorRole.fromWire(Sql.string(row, "author_role")), Sql.string(row, "author_id"),
                                 Sql.string(row, "author_name")),
-                        bodies.open(Sql.string(row, "text")), Sql.instant(row, "created_at"),
+                        fields.open(Sealed.EVENT_TEXT, Sql.bytes(row, "text"), conversationId.value(), seq),
+                        Sql.instant(row, "created_at"),
                         Sql.nullableString(row, "client_msg_id"), finish == null ? null : Finish.fromWire(finish));
             }
             case "handoff" -> new StoredEvent.Handoff(conversationId, seq,

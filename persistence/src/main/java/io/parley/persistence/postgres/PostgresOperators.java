@@ -15,7 +15,8 @@ import java.util.Locale;
 
 /**
  * Operators in table {@code operators}, found through {@code operator_identities}, whose primary key
- * (issuer, subject) makes one identity belong to one operator however many nodes race to create it.
+ * (issuer, blind index of the subject) makes one identity belong to one operator however many nodes race
+ * to create it. E-mails and subjects are sealed (a magic-link subject is an e-mail address).
  */
 final class PostgresOperators implements Operators {
 
@@ -24,31 +25,33 @@ final class PostgresOperators implements Operators {
     private final DatabaseClient db;
     private final TransactionalOperator tx;
     private final Clock clock;
+    private final FieldCodec fields;
 
-    PostgresOperators(DatabaseClient db, TransactionalOperator tx, Clock clock) {
+    PostgresOperators(DatabaseClient db, TransactionalOperator tx, Clock clock, FieldCodec fields) {
         this.db = db;
         this.tx = tx;
         this.clock = clock;
+        this.fields = fields;
     }
 
     @Override
     public Mono<Operator> find(OperatorId id) {
         return db.sql("SELECT " + COLUMNS + " FROM operators o WHERE o.id = :id")
                 .bind("id", id.value())
-                .map(PostgresOperators::operator)
+                .map(this::operator)
                 .one();
     }
 
     @Override
     public Mono<Operator> findByIdentity(Identity identity) {
-        return db.sql("SELECT " + COLUMNS + """
+        return Mono.defer(() -> db.sql("SELECT " + COLUMNS + """
                          FROM operator_identities i
                          JOIN operators o ON o.id = i.operator_id
-                        WHERE i.issuer = :issuer AND i.subject = :subject""")
+                        WHERE i.issuer = :issuer AND i.subject_index = :subjectIndex""")
                 .bind("issuer", identity.issuer())
-                .bind("subject", identity.subject())
-                .map(PostgresOperators::operator)
-                .one();
+                .bind("subjectIndex", subjectIndex(identity))
+                .map(this::operator)
+                .one());
     }
 
     @Override
@@ -80,13 +83,17 @@ final class PostgresOperators implements Operators {
                 .bind("id", candidate.id().value())
                 .bind("displayName", displayName)
                 .bind("createdAt", candidate.createdAt());
-        insertOperator = Sql.bindNullable(insertOperator, "email", email, String.class);
+        insertOperator = Sql.bindNullable(insertOperator, "email",
+                fields.sealNullable(Sealed.OPERATOR_EMAIL, email, candidate.id().value()), byte[].class);
+        byte[] subjectIndex = subjectIndex(identity);
         Mono<Boolean> identityInserted = db.sql("""
-                        INSERT INTO operator_identities (issuer, subject, operator_id, created_at)
-                        VALUES (:issuer, :subject, :operatorId, :createdAt)
-                        ON CONFLICT (issuer, subject) DO NOTHING""")
+                        INSERT INTO operator_identities (issuer, subject, subject_index, operator_id, created_at)
+                        VALUES (:issuer, :subject, :subjectIndex, :operatorId, :createdAt)
+                        ON CONFLICT (issuer, subject_index) DO NOTHING""")
                 .bind("issuer", identity.issuer())
-                .bind("subject", identity.subject())
+                .bind("subject", fields.seal(Sealed.OPERATOR_IDENTITY_SUBJECT, identity.subject(), identity.issuer(),
+                        subjectIndex))
+                .bind("subjectIndex", subjectIndex)
                 .bind("operatorId", candidate.id().value())
                 .bind("createdAt", candidate.createdAt())
                 .fetch()
@@ -113,8 +120,14 @@ final class PostgresOperators implements Operators {
         return normalised.isEmpty() ? null : normalised;
     }
 
-    static Operator operator(Readable row) {
-        return new Operator(new OperatorId(Sql.string(row, "id")), Sql.nullableString(row, "email"),
+    private byte[] subjectIndex(Identity identity) {
+        return fields.index(BlindIndexed.OPERATOR_SUBJECT, identity.issuer(), identity.subject());
+    }
+
+    private Operator operator(Readable row) {
+        String id = Sql.string(row, "id");
+        return new Operator(new OperatorId(id),
+                fields.openNullable(Sealed.OPERATOR_EMAIL, Sql.nullableBytes(row, "email"), id),
                 Sql.string(row, "display_name"), Sql.bool(row, "disabled"), Sql.longValue(row, "session_version"),
                 Sql.instant(row, "created_at"));
     }

@@ -13,7 +13,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
- * Visitors with their personal data in table {@code visitors}. An erasure removes what references a
+ * Visitors with their personal data in table {@code visitors}, sealed (see {@link Sealed}); the search by
+ * e-mail compares blind indexes. An erasure removes what references a
  * visitor: its conversations and their events (the only foreign keys to {@code visitors} and
  * {@code conversations}).
  */
@@ -23,10 +24,12 @@ final class PostgresVisitorRecords implements VisitorRecords {
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
+    private final FieldCodec fields;
 
-    PostgresVisitorRecords(DatabaseClient db, TransactionalOperator tx) {
+    PostgresVisitorRecords(DatabaseClient db, TransactionalOperator tx, FieldCodec fields) {
         this.db = db;
         this.tx = tx;
+        this.fields = fields;
     }
 
     @Override
@@ -34,7 +37,7 @@ final class PostgresVisitorRecords implements VisitorRecords {
         return db.sql("SELECT " + COLUMNS + " FROM visitors WHERE id = :id AND workspace_id = :workspaceId")
                 .bind("id", id.value())
                 .bind("workspaceId", workspace.value())
-                .map(row -> visitor(row, ""))
+                .map(row -> visitor(fields, row, ""))
                 .one();
     }
 
@@ -43,8 +46,9 @@ final class PostgresVisitorRecords implements VisitorRecords {
                                           @Nullable PageCursor after) {
         Where where = new Where().and("workspace_id = :workspaceId", "workspaceId", workspace.value());
         if (email != null) {
-            // Issue 7 replaces this plaintext comparison with a blind index once e-mails are encrypted at rest.
-            where.and("lower(email) = lower(:email)", "email", email);
+            // e-mails are sealed: the search compares blind indexes (the same for any case and surrounding spaces)
+            where.and("email_index = :emailIndex", "emailIndex",
+                    fields.index(BlindIndexed.VISITOR_EMAIL, workspace.value(), email));
         }
         if (after != null) {
             where.and("(created_at, id) < (:afterAt, :afterId)", "afterAt", after.at(), "afterId", after.id());
@@ -52,7 +56,7 @@ final class PostgresVisitorRecords implements VisitorRecords {
         return where.bind(db.sql("SELECT " + COLUMNS + " FROM visitors" + where.sql()
                                 + " ORDER BY created_at DESC, id DESC LIMIT :fetch")
                         .bind("fetch", limit + 1))
-                .map(row -> visitor(row, ""))
+                .map(row -> visitor(fields, row, ""))
                 .all()
                 .collectList()
                 .map(rows -> Page.of(rows, limit, visitor -> new PageCursor(visitor.createdAt(), visitor.id().value())));
@@ -88,12 +92,16 @@ final class PostgresVisitorRecords implements VisitorRecords {
         return tx.transactional(erase);
     }
 
-    /** The visitor of a row whose visitor columns carry {@code prefix} (for joins). */
-    static VisitorRecord visitor(Readable row, String prefix) {
-        return new VisitorRecord(new VisitorId(Sql.string(row, prefix + "id")),
+    /** The visitor of a row whose visitor columns carry {@code prefix} (for joins), its personal data opened. */
+    static VisitorRecord visitor(FieldCodec fields, Readable row, String prefix) {
+        String id = Sql.string(row, prefix + "id");
+        return new VisitorRecord(new VisitorId(id),
                 new WorkspaceId(Sql.string(row, prefix + "workspace_id")), Sql.instant(row, prefix + "created_at"),
-                Sql.bool(row, prefix + "verified"), Sql.nullableString(row, prefix + "external_id"),
-                Sql.nullableString(row, prefix + "email"), Sql.nullableString(row, prefix + "name"),
-                Sql.nullableString(row, prefix + "phone"), Sql.nullableString(row, prefix + "ip_address"));
+                Sql.bool(row, prefix + "verified"),
+                fields.openNullable(Sealed.VISITOR_EXTERNAL_ID, Sql.nullableBytes(row, prefix + "external_id"), id),
+                fields.openNullable(Sealed.VISITOR_EMAIL, Sql.nullableBytes(row, prefix + "email"), id),
+                fields.openNullable(Sealed.VISITOR_NAME, Sql.nullableBytes(row, prefix + "name"), id),
+                fields.openNullable(Sealed.VISITOR_PHONE, Sql.nullableBytes(row, prefix + "phone"), id),
+                fields.openNullable(Sealed.VISITOR_IP_ADDRESS, Sql.nullableBytes(row, prefix + "ip_address"), id));
     }
 }

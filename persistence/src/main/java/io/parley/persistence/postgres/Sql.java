@@ -30,6 +30,18 @@ final class Sql {
         return row.get(column, String.class);
     }
 
+    static byte[] bytes(Readable row, String column) {
+        byte[] value = row.get(column, byte[].class);
+        if (value == null) {
+            throw new IllegalStateException("column " + column + " is unexpectedly null");
+        }
+        return value;
+    }
+
+    static byte @Nullable [] nullableBytes(Readable row, String column) {
+        return row.get(column, byte[].class);
+    }
+
     static long longValue(Readable row, String column) {
         Long value = row.get(column, Long.class);
         if (value == null) {

@@ -1,6 +1,7 @@
 package io.parley.persistence.postgres;
 
 import io.parley.persistence.testing.TestDatabase;
+import io.parley.persistence.testing.TestKeys;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
@@ -53,9 +54,8 @@ class BotAdministrationMigrationTest {
     }
 
     private static Flyway flyway(String schema, String target) {
-        var configuration = Flyway.configure()
+        var configuration = DatabaseMigrations.configuration(TestKeys.encryption())
                 .dataSource(TestDatabase.jdbcUrl(), TestDatabase.user(), TestDatabase.password())
-                .locations("classpath:db/migration")
                 .schemas(schema);
         return (target == null ? configuration : configuration.target(target)).load();
     }

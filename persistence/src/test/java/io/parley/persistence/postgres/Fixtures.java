@@ -5,6 +5,7 @@ import io.parley.core.model.ConversationId;
 import io.parley.core.model.WorkspaceId;
 import io.parley.core.port.Clock;
 import io.parley.persistence.testing.TestDatabase;
+import io.parley.persistence.testing.TestKeys;
 import io.r2dbc.spi.ConnectionFactory;
 
 import java.time.Duration;
@@ -22,7 +23,7 @@ final class Fixtures {
     }
 
     static PostgresAdapters adapters(ConnectionFactory connectionFactory) {
-        return new PostgresAdapters(connectionFactory, Clock.system(), new RandomIds());
+        return new PostgresAdapters(connectionFactory, Clock.system(), new RandomIds(), TestKeys.encryption());
     }
 
     static PostgresAdapters seededAdapters() {

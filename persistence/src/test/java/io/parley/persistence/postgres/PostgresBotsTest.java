@@ -15,6 +15,7 @@ import io.parley.core.port.Bots;
 import io.parley.core.port.WidgetKeyRegistry;
 import io.parley.core.port.WidgetKeys;
 import io.parley.persistence.testing.TestDatabase;
+import io.parley.persistence.testing.TestKeys;
 import org.junit.jupiter.api.Test;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.test.StepVerifier;
@@ -65,9 +66,14 @@ class PostgresBotsTest {
                 .expectNext(created)
                 .expectComplete()
                 .verify(TIMEOUT);
+        // stored sealed for the bot's row
         StepVerifier.create(db.sql("SELECT openai_api_key FROM bots WHERE id = :id").bind("id", created.id().value())
-                        .map(row -> Sql.string(row, "openai_api_key")).one())
-                .expectNext("sk-secret")
+                        .map(row -> Sql.bytes(row, "openai_api_key")).one())
+                .assertNext(stored -> {
+                    assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("secret");
+                    assertThat(new FieldCodec(TestKeys.encryption()).open(Sealed.BOT_OPENAI_API_KEY, stored,
+                            created.id().value())).isEqualTo("sk-secret");
+                })
                 .expectComplete()
                 .verify(TIMEOUT);
     }

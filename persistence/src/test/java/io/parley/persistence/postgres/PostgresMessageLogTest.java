@@ -139,12 +139,12 @@ class PostgresMessageLogTest {
         ConversationId conversation = Fixtures.newConversation(adapters);
         DatabaseClient db = DatabaseClient.create(TestDatabase.connectionFactory());
         String name = "fail_test_" + RandomIds.suffix();
-        // Fails the seq update that follows the insert of the message whose text is 'doomed'.
+        // Fails the seq update that follows the insert of the message whose client id is 'doomed'.
         Mono<Void> createTrigger = db.sql("""
                         CREATE FUNCTION %1$s() RETURNS trigger LANGUAGE plpgsql AS $$
                         BEGIN
                             IF EXISTS (SELECT 1 FROM events WHERE conversation_id = NEW.id AND seq = NEW.last_seq
-                                                              AND text = 'doomed') THEN
+                                                              AND client_msg_id = 'doomed') THEN
                                 RAISE EXCEPTION 'append refused by test trigger';
                             END IF;
                             RETURN NEW;

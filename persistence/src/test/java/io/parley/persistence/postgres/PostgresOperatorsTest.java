@@ -37,8 +37,8 @@ class PostgresOperatorsTest {
             Flux<List<Operator>> races = Flux.fromIterable(emails)
                     .concatMap(email -> {
                         Identity identity = new Identity(Identity.MAGIC_LINK_ISSUER, email);
-                        return Flux.merge(onA.findOrCreate(identity, email, "Racer"),
-                                onB.findOrCreate(identity, email, "Racer")).collectList();
+                        return Flux.merge(onA.findOrCreate(identity, email, email),
+                                onB.findOrCreate(identity, email, email)).collectList();
                     });
 
             StepVerifier.create(races.collectList())
@@ -51,8 +51,8 @@ class PostgresOperatorsTest {
                     })
                     .expectComplete()
                     .verify(TIMEOUT);
-            // the loser's operator is gone again: one operator row per e-mail, not two
-            StepVerifier.create(db.sql("SELECT count(*) AS n FROM operators WHERE email = ANY(:emails)")
+            // the loser's operator is gone again: one operator row per e-mail (the display name here), not two
+            StepVerifier.create(db.sql("SELECT count(*) AS n FROM operators WHERE display_name = ANY(:emails)")
                             .bind("emails", emails.toArray(String[]::new))
                             .map(row -> Sql.longValue(row, "n"))
                             .one())

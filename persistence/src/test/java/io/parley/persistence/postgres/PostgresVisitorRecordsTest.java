@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.parley.core.model.Author;
 import io.parley.core.model.AuthorRole;
 import io.parley.core.model.ConversationId;
+import io.parley.core.model.VerifiedIdentity;
 import io.parley.core.model.Visitor;
 import io.parley.core.model.VisitorId;
 import io.parley.core.model.WorkspaceId;
@@ -30,8 +31,8 @@ class PostgresVisitorRecordsTest {
 
     private Visitor visitorWithEmail(String email) {
         Visitor visitor = Objects.requireNonNull(adapters.visitors().create(WORKSPACE).block(TIMEOUT));
-        db.sql("UPDATE visitors SET email = :email, name = 'Ada Lovelace', verified = true WHERE id = :id")
-                .bind("email", email).bind("id", visitor.id().value()).then().block(TIMEOUT);
+        adapters.visitors().identify(visitor.id(), WORKSPACE, new VerifiedIdentity("user-" + RandomIds.suffix(), email,
+                "Ada Lovelace", null)).block(TIMEOUT);
         return visitor;
     }
 

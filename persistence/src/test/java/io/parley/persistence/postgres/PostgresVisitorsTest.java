@@ -5,6 +5,8 @@ import io.parley.core.model.Visitor;
 import io.parley.core.model.VisitorId;
 import io.parley.core.model.WorkspaceId;
 import io.parley.persistence.testing.TestDatabase;
+import io.parley.persistence.testing.TestKeys;
+import java.util.HashMap;
 import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 import io.parley.core.port.Visitors;
@@ -43,11 +45,22 @@ class PostgresVisitorsTest {
         StepVerifier.create(visitors.find(ids.visitorId())).expectComplete().verify(TIMEOUT);
     }
 
+    /** The visitor's row, its sealed columns opened. */
     private Map<String, Object> row(VisitorId id) {
+        FieldCodec fields = new FieldCodec(TestKeys.encryption());
+        Map<String, Sealed> sealed = Map.of("external_id", Sealed.VISITOR_EXTERNAL_ID, "email", Sealed.VISITOR_EMAIL,
+                "name", Sealed.VISITOR_NAME, "phone", Sealed.VISITOR_PHONE, "ip_address", Sealed.VISITOR_IP_ADDRESS);
         return Objects.requireNonNull(DatabaseClient.create(TestDatabase.connectionFactory())
                 .sql("SELECT external_id, verified, email, name, phone, ip_address FROM visitors WHERE id = :id")
                 .bind("id", id.value())
-                .fetch().one().block(TIMEOUT));
+                .map(row -> {
+                    Map<String, Object> values = new HashMap<>();
+                    values.put("verified", Sql.bool(row, "verified"));
+                    sealed.forEach((column, field) -> values.put(column,
+                            fields.openNullable(field, Sql.nullableBytes(row, column), id.value())));
+                    return values;
+                })
+                .one().block(TIMEOUT));
     }
 
     private static VerifiedIdentity identity(String subject, String email) {

@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * The real PostgreSQL database that adapter tests share. Configured by environment variables:
  * {@code PARLEY_DB_HOST} (127.0.0.1), {@code PARLEY_DB_PORT} (5432), {@code PARLEY_DB_USER} (postgres),
  * {@code PARLEY_DB_PASSWORD} (empty) and {@code PARLEY_TEST_DB} (parley_test). The first use in a JVM
- * creates the database when it is missing and migrates it. Tests share it, so they use fresh ids and
- * never assume an empty table.
+ * creates the database when it is missing and migrates it (with {@link TestKeys}' keysets, the same for
+ * every JVM using it). Tests share it, so they use fresh ids and never assume an empty table; tests that
+ * seal with keysets of their own do it in workspaces of their own.
  */
 public final class TestDatabase {
 
@@ -89,7 +90,10 @@ public final class TestDatabase {
 
         static {
             createDatabaseIfMissing();
-            DatabaseMigrations.migrate(jdbcUrl(NAME), USER, PASSWORD);
+            if (TestKeys.madeByThisJvm() && holdsValuesOfLostKeysets()) {
+                recreateDatabase();
+            }
+            DatabaseMigrations.migrate(jdbcUrl(NAME), USER, PASSWORD, TestKeys.encryption());
             SHARED_POOL = PostgresConnections.pool("r2dbc:postgresql://" + HOST + ":" + PORT + "/" + NAME,
                     USER, PASSWORD, 8);
             Runtime.getRuntime().addShutdownHook(new Thread(SHARED_POOL::dispose, "test-database-pool-close"));
@@ -121,6 +125,49 @@ public final class TestDatabase {
                         + HOST + ":" + PORT + " as " + USER + " (set PARLEY_DB_HOST, PARLEY_DB_PORT, "
                         + "PARLEY_DB_USER, PARLEY_DB_PASSWORD)", e);
             }
+        }
+
+        /**
+         * Whether values in the database were sealed with keysets no longer on this machine (their temporary
+         * directory was wiped): no test could read them, so the database is of no use any more.
+         */
+        private static boolean holdsValuesOfLostKeysets() {
+            byte[] ours = io.parley.persistence.encryption.FieldKeysets.prefixOf(TestKeys.encryption().primaryKeyId());
+            try (Connection db = DriverManager.getConnection(jdbcUrl(NAME), USER, PASSWORD);
+                 Statement query = db.createStatement();
+                 ResultSet sealed = query.executeQuery("""
+                         SELECT 1 FROM information_schema.columns
+                          WHERE table_schema = current_schema() AND table_name = 'events' AND column_name = 'text'
+                            AND data_type = 'bytea'""")) {
+                if (!sealed.next()) {
+                    return false; // a new database, or one from before encryption at rest: V13 seals it
+                }
+                try (PreparedStatement foreign = db.prepareStatement("""
+                        SELECT EXISTS (SELECT 1 FROM events WHERE text IS NOT NULL AND substring(text from 1 for 5) <> ?)
+                            OR EXISTS (SELECT 1 FROM visitors
+                                        WHERE ip_address IS NOT NULL AND substring(ip_address from 1 for 5) <> ?)""")) {
+                    foreign.setBytes(1, ours);
+                    foreign.setBytes(2, ours);
+                    try (ResultSet found = foreign.executeQuery()) {
+                        found.next();
+                        return found.getBoolean(1);
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot inspect the test database " + NAME, e);
+            }
+        }
+
+        private static void recreateDatabase() {
+            System.err.println("TestDatabase: " + NAME + " holds values sealed with keysets that are gone (a wiped "
+                    + "temporary directory); dropping and creating it again");
+            try (Connection admin = DriverManager.getConnection(jdbcUrl("postgres"), USER, PASSWORD);
+                 Statement drop = admin.createStatement()) {
+                drop.execute("DROP DATABASE " + NAME + " WITH (FORCE)");
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot drop the test database " + NAME, e);
+            }
+            createDatabaseIfMissing();
         }
 
         private static boolean exists(Connection admin) throws SQLException {

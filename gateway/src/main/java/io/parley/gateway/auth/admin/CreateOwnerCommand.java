@@ -7,6 +7,8 @@ import io.parley.gateway.auth.magiclink.EmailAddresses;
 import io.parley.gateway.auth.magiclink.MagicLinkIssuer;
 import io.parley.gateway.auth.magiclink.OperatorLogin;
 import io.parley.gateway.config.DatabaseProperties;
+import io.parley.gateway.encryption.EncryptionProperties;
+import io.parley.persistence.encryption.FieldEncryption;
 import io.parley.persistence.postgres.DatabaseMigrations;
 import io.parley.persistence.postgres.PostgresAdapters;
 import io.parley.persistence.postgres.PostgresConnections;
@@ -47,7 +49,7 @@ public final class CreateOwnerCommand {
     }
 
     /** Only the configuration this command needs; deliberately not a component, so no scan finds it. */
-    @EnableConfigurationProperties({DatabaseProperties.class, AuthProperties.class})
+    @EnableConfigurationProperties({DatabaseProperties.class, AuthProperties.class, EncryptionProperties.class})
     static class Settings {
     }
 
@@ -89,7 +91,7 @@ public final class CreateOwnerCommand {
                 .logStartupInfo(false)
                 .run(springArgs.toArray(String[]::new))) {
             String link = createOwner(context.getBean(DatabaseProperties.class), context.getBean(AuthProperties.class),
-                    address.get(), workspaceName);
+                    context.getBean(EncryptionProperties.class), address.get(), workspaceName);
             out.println("Single-use login link for " + address.get() + " (valid "
                     + context.getBean(AuthProperties.class).magicLinkLifetime().toMinutes() + " minutes):");
             out.println(link);
@@ -101,12 +103,14 @@ public final class CreateOwnerCommand {
         }
     }
 
-    private static String createOwner(DatabaseProperties db, AuthProperties auth, String email, String workspaceName) {
-        DatabaseMigrations.migrate(db.jdbcUrl(), db.username(), db.password());
+    private static String createOwner(DatabaseProperties db, AuthProperties auth, EncryptionProperties keys,
+                                      String email, String workspaceName) {
+        FieldEncryption encryption = FieldEncryption.load(keys.files());
+        DatabaseMigrations.migrate(db.jdbcUrl(), db.username(), db.password(), encryption);
         ConnectionPool pool = PostgresConnections.pool(db.r2dbcUrl(), db.username(), db.password(), 2);
         try {
             Clock clock = Clock.system();
-            PostgresAdapters postgres = new PostgresAdapters(pool, clock, new RandomIds());
+            PostgresAdapters postgres = new PostgresAdapters(pool, clock, new RandomIds(), encryption);
             MagicLinkIssuer issuer = new MagicLinkIssuer(postgres.magicLinks(), auth, clock);
             return postgres.operators()
                     .findOrCreate(OperatorLogin.identityOf(email), email, email.substring(0, email.indexOf('@')))

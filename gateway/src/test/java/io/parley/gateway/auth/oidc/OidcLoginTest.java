@@ -1,5 +1,6 @@
 package io.parley.gateway.auth.oidc;
 
+import io.parley.persistence.postgres.SealedValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.gateway.auth.session.SessionCookies;
@@ -201,9 +202,9 @@ class OidcLoginTest extends GatewayIntegrationTest {
     private static List<String> operatorsOf(String issuer, String subject) {
         try (Connection db = DriverManager.getConnection(TestDatabase.jdbcUrl(), TestDatabase.user(), TestDatabase.password());
              PreparedStatement query = db.prepareStatement(
-                     "SELECT operator_id FROM operator_identities WHERE issuer = ? AND subject = ?")) {
+                     "SELECT operator_id FROM operator_identities WHERE issuer = ? AND subject_index = ?")) {
             query.setString(1, issuer);
-            query.setString(2, subject);
+            query.setBytes(2, SealedValues.shared().operatorSubjectIndex(issuer, subject));
             List<String> operators = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {

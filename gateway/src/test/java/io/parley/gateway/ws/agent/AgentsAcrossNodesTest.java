@@ -1,5 +1,6 @@
 package io.parley.gateway.ws.agent;
 
+import io.parley.gateway.testing.AdminData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.core.model.Role;
@@ -72,9 +73,7 @@ class AgentsAcrossNodesTest extends GatewayIntegrationTest {
 
     private static String startVisitorWithPersonalData(Visitor visitor) {
         String visitorId = visitor.send("{\"type\":\"hello\"}").next("welcome").get("visitorId").asString();
-        TestBots.execute("UPDATE visitors SET verified = true, external_id = 'ext-jane-7', email = '" + EMAIL
-                + "', name = '" + NAME + "', phone = '" + PHONE + "', ip_address = '" + IP + "' WHERE id = '"
-                + visitorId + "'");
+        AdminData.personalData(visitorId, new AdminData.Person("ext-jane-7", EMAIL, NAME, PHONE, IP));
         return visitorId;
     }
 
