@@ -12,6 +12,7 @@ import io.parley.persistence.postgres.DatabaseMigrations;
 import io.parley.persistence.postgres.DemoWorkspace;
 import io.parley.persistence.postgres.PostgresAdapters;
 import io.parley.persistence.testing.TestDatabase;
+import io.parley.persistence.testing.TestKeys;
 import io.r2dbc.pool.ConnectionPool;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -46,13 +47,13 @@ final class ScratchDatabases implements AutoCloseable {
     /** A new database with Parley's schema, the demo workspace and {@code conversations} conversations of a few messages each, one of them saying {@code marker}. */
     String createWithConversations(int conversations, String marker) {
         String name = create("src");
-        DatabaseMigrations.migrate(jdbcUrl(name), TestDatabase.user(), TestDatabase.password());
+        DatabaseMigrations.migrate(jdbcUrl(name), TestDatabase.user(), TestDatabase.password(), TestKeys.encryption());
         ConnectionPool pool = io.parley.persistence.postgres.PostgresConnections.pool(
                 "r2dbc:postgresql://" + TestDatabase.host() + ":" + TestDatabase.port() + "/" + name,
                 TestDatabase.user(), TestDatabase.password(), 2);
         try {
             DemoWorkspace.seed(pool).block(TIMEOUT);
-            PostgresAdapters postgres = new PostgresAdapters(pool, Clock.system(), new RandomIds());
+            PostgresAdapters postgres = new PostgresAdapters(pool, Clock.system(), new RandomIds(), TestKeys.encryption());
             WorkspaceId workspace = new WorkspaceId(DemoWorkspace.WORKSPACE_ID);
             BotId bot = new BotId(DemoWorkspace.DEMO_BOT_ID);
             for (int i = 0; i < conversations; i++) {
