@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /** Drives the login endpoints over real HTTPS and reads the magic-link e-mails GreenMail received. */
-final class AuthClient {
+public final class AuthClient {
     static final Duration TIMEOUT = Duration.ofSeconds(20);
     static final String BASE_URL = "https://console.parley.test";
     static final Pattern LINK = Pattern.compile(Pattern.quote(BASE_URL) + "/login/magic\\?token=([A-Za-z0-9_-]{43})");
@@ -36,12 +36,12 @@ final class AuthClient {
 
     private final HttpClient https;
 
-    AuthClient(HttpClient https) {
+    public AuthClient(HttpClient https) {
         this.https = https;
     }
 
-    record Reply(int status, io.netty.handler.codec.http.HttpHeaders headers, String body) {
-        JsonNode json() {
+    public record Reply(int status, io.netty.handler.codec.http.HttpHeaders headers, String body) {
+        public JsonNode json() {
             return JSON.readTree(body);
         }
 
@@ -68,7 +68,7 @@ final class AuthClient {
         return who + "-" + UUID.randomUUID().toString().substring(0, 8) + "@parley.test";
     }
 
-    Reply get(String path, Consumer<io.netty.handler.codec.http.HttpHeaders> headers) {
+    public Reply get(String path, Consumer<io.netty.handler.codec.http.HttpHeaders> headers) {
         return https.headers(headers).get().uri(path).responseSingle((response, body) -> body.asString()
                 .defaultIfEmpty("").map(text -> new Reply(response.status().code(), response.responseHeaders(), text)))
                 .block(TIMEOUT);
@@ -80,7 +80,7 @@ final class AuthClient {
                 .block(TIMEOUT);
     }
 
-    Reply post(String path, String contentType, String body, Consumer<io.netty.handler.codec.http.HttpHeaders> headers) {
+    public Reply post(String path, String contentType, String body, Consumer<io.netty.handler.codec.http.HttpHeaders> headers) {
         return https.headers(h -> {
                     if (contentType != null) {
                         h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
@@ -100,7 +100,7 @@ final class AuthClient {
                 .block(TIMEOUT);
     }
 
-    Reply postJson(String path, String json) {
+    public Reply postJson(String path, String json) {
         return post(path, "application/json", json, h -> { });
     }
 
@@ -136,7 +136,7 @@ final class AuthClient {
     }
 
     /** The tokens of every link mailed to {@code email}, oldest first. */
-    static List<String> linksTo(String email) {
+    public static List<String> linksTo(String email) {
         return Arrays.stream(TestBackends.MAIL.getReceivedMessages())
                 .filter(message -> addressedTo(message, email))
                 .map(AuthClient::text)

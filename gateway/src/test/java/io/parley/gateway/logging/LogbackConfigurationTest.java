@@ -2,6 +2,7 @@ package io.parley.gateway.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -127,10 +128,12 @@ class LogbackConfigurationTest {
     }
 
     @Test
-    void boundSqlParametersAreNeverLogged() {
+    void boundSqlParametersAndThePostgresWireDumpAreNeverLogged() {
         configure(Map.of());
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.getLogger("io.r2dbc").setLevel(Level.TRACE);
 
-        assertThat(((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("io.r2dbc.postgresql.PARAM")
-                .getLevel()).isEqualTo(ch.qos.logback.classic.Level.OFF);
+        assertThat(context.getLogger("io.r2dbc.postgresql.PARAM").isDebugEnabled()).isFalse();
+        assertThat(context.getLogger("io.r2dbc.postgresql.client.ReactorNettyClient").isTraceEnabled()).isFalse();
     }
 }
