@@ -75,6 +75,7 @@ public final class ProductionChecks {
                         checks -> checks.secretFiles(checks.secretFiles()),
                         ProductionChecks::developmentSigningKeys,
                         ProductionChecks::selfSignedCertificate,
+                        ProductionChecks::unsetSettings,
                         ProductionChecks::demoData,
                         ProductionChecks::insecureCookies,
                         ProductionChecks::redisKeyPrefix,
@@ -154,6 +155,17 @@ public final class ProductionChecks {
                     ? List.of(TLS_CERTIFICATE + " cannot be read as a PEM certificate: " + e.getMessage())
                     : List.of(); // missing: reported by secretFiles
         }
+    }
+
+    /**
+     * Settings application-prod.yml takes from the environment without a default, which Spring would
+     * otherwise keep as the literal {@code ${…}} text: mail would fail or go out wrong.
+     */
+    List<String> unsetSettings() {
+        return Stream.of("parley.auth.base-url", "parley.auth.mail-from", "spring.mail.host")
+                .filter(property -> setting(property) == null)
+                .map(property -> property + " is not set" + unresolvedHint(property))
+                .toList();
     }
 
     /** The demo workspace (pk_demo, pk_loadtest) is for development only. */

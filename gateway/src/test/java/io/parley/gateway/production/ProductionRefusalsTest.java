@@ -202,6 +202,12 @@ class ProductionRefusalsTest {
     }
 
     @Test
+    void aMailSenderNotGivenIsRefused() {
+        assertThat(refusal(productionWith("parley.auth.mail-from", "${PARLEY_UNSET_MAIL_FROM_FOR_TEST}")))
+                .containsExactly("parley.auth.mail-from is not set (set PARLEY_UNSET_MAIL_FROM_FOR_TEST)");
+    }
+
+    @Test
     void anEmptySecretFileIsRefused() throws Exception {
         Path empty = Files.writeString(secrets.resolve("empty-pepper"), "\n");
 
