@@ -136,4 +136,16 @@ class LogbackConfigurationTest {
         assertThat(context.getLogger("io.r2dbc.postgresql.PARAM").isDebugEnabled()).isFalse();
         assertThat(context.getLogger("io.r2dbc.postgresql.client.ReactorNettyClient").isTraceEnabled()).isFalse();
     }
+
+    @Test
+    void bodiesAndRedisPayloadsStayOutOfTheLogWhateverTheRootLevel() {
+        configure(Map.of());
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.TRACE);
+
+        assertThat(context.getLogger("org.springframework.http.codec.json.JacksonJsonDecoder").isDebugEnabled()).isFalse();
+        assertThat(context.getLogger("org.springframework.core.codec.CharSequenceEncoder").isDebugEnabled()).isFalse();
+        assertThat(context.getLogger("io.lettuce.core.protocol.CommandHandler").isTraceEnabled()).isFalse();
+        assertThat(context.getLogger("org.springframework.web").isTraceEnabled()).isTrue();
+    }
 }

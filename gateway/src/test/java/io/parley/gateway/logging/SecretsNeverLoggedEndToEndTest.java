@@ -50,7 +50,7 @@ import tools.jackson.databind.json.JsonMapper;
  * identity secret, a verified visitor with an e-mail talks to it from a forwarded IP and comes back with
  * its visitor token, and requests fail on the way (a forged key, a reused refresh token, broken JSON, an
  * unknown field, a forged identity token, a failing upstream). Then no captured line holds any secret,
- * nor the e-mail addresses or the visitor's IP.
+ * the e-mail addresses, the IPs, or what the visitor wrote.
  */
 class SecretsNeverLoggedEndToEndTest extends GatewayIntegrationTest {
     private static final FakeOpenAi UPSTREAM = new FakeOpenAi();
@@ -223,7 +223,9 @@ class SecretsNeverLoggedEndToEndTest extends GatewayIntegrationTest {
         try (ForwardedVisitorSocket socket = new ForwardedVisitorSocket(CERTIFICATE, httpsPort, widgetKey)) {
             JsonNode welcome = socket.send("{\"type\":\"hello\",\"identityToken\":\"" + identity + "\"}").next("welcome");
             visitorToken = secret("visitor token", welcome.get("visitorToken").asString());
-            socket.send("{\"type\":\"message\",\"clientMsgId\":\"l1\",\"text\":\"My address is " + visitorEmail + "\"}");
+            String text = secret("the visitor's message", "Please call me about order " + UUID.randomUUID()
+                    + ", my address is " + visitorEmail);
+            socket.send("{\"type\":\"message\",\"clientMsgId\":\"l1\",\"text\":\"" + text + "\"}");
             socket.nextMatching(frame -> frame.get("type").asString().equals("reply.end"));
         }
         try (ForwardedVisitorSocket socket = new ForwardedVisitorSocket(CERTIFICATE, httpsPort, widgetKey)) {
