@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -71,17 +71,17 @@ public final class ProductionChecks {
 
     /** Every problem of every check, in a fixed order. */
     public List<String> problems() {
-        return Stream.<Function<ProductionChecks, List<String>>>of(
-                        checks -> checks.secretFiles(checks.secretFiles()),
-                        ProductionChecks::developmentSigningKeys,
-                        ProductionChecks::selfSignedCertificate,
-                        ProductionChecks::unsetSettings,
-                        ProductionChecks::demoData,
-                        ProductionChecks::insecureCookies,
-                        ProductionChecks::redisKeyPrefix,
-                        ProductionChecks::databaseName,
-                        ProductionChecks::defaultDatabaseLogin)
-                .flatMap(check -> check.apply(this).stream())
+        return Stream.<Supplier<List<String>>>of(
+                        () -> secretFiles(secretFiles()),
+                        this::developmentSigningKeys,
+                        this::selfSignedCertificate,
+                        this::unsetSettings,
+                        this::demoData,
+                        this::insecureCookies,
+                        this::redisKeyPrefix,
+                        this::databaseName,
+                        this::defaultDatabaseLogin)
+                .flatMap(check -> check.get().stream())
                 .toList();
     }
 
@@ -101,7 +101,7 @@ public final class ProductionChecks {
                 problems.add(file.property() + " is " + location + ", inside the application: inject it at run time");
                 continue;
             }
-            Path path = Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location);
+            Path path = pathOf(location);
             String named = file.property() + " (" + path + ")";
             if (isUnderDevFolder(path)) {
                 problems.add(named + " is a development secret (under .dev/, made by scripts/dev-secrets): "
@@ -142,7 +142,7 @@ public final class ProductionChecks {
         }
         try {
             PemContent pem = PemContent.isPresentInText(location) ? PemContent.of(location)
-                    : PemContent.load(Path.of(location.startsWith("file:") ? location.substring(5) : location));
+                    : PemContent.load(pathOf(location));
             List<X509Certificate> chain = pem.getCertificates();
             if (chain.isEmpty()) {
                 return List.of(TLS_CERTIFICATE + " holds no certificate");
@@ -151,7 +151,7 @@ public final class ProductionChecks {
             return selfSigned(leaf) ? List.of(TLS_CERTIFICATE + " is self-signed (" + leaf.getSubjectX500Principal()
                     + " issued it to itself): use a certificate issued by a certificate authority") : List.of();
         } catch (IOException | RuntimeException e) {
-            return Files.exists(Path.of(location.replaceFirst("^file:", "")))
+            return Files.exists(pathOf(location))
                     ? List.of(TLS_CERTIFICATE + " cannot be read as a PEM certificate: " + e.getMessage())
                     : List.of(); // missing: reported by secretFiles
         }
@@ -282,6 +282,11 @@ public final class ProductionChecks {
         if (location == null || location.isBlank() || location.startsWith("classpath:")) {
             return null;
         }
+        return pathOf(location);
+    }
+
+    /** The file a location names: a path, or a {@code file:} resource as Spring's SSL bundles take it. */
+    private static Path pathOf(String location) {
         return Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location);
     }
 

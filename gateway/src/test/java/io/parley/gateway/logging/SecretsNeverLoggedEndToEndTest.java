@@ -157,7 +157,7 @@ class SecretsNeverLoggedEndToEndTest extends GatewayIntegrationTest {
         List<String> jsonLines = captured.snapshot(captured.jsonLines);
 
         // kept for whoever reads a failure: what was written, masked, in target/
-        Files.write(Path.of("target", "secrets-never-logged.jsonl"), jsonLines);
+        Files.writeString(Path.of("target", "secrets-never-logged.jsonl"), String.join("", jsonLines));
         assertThat(jsonLines).hasSizeGreaterThan(1000)
                 .allSatisfy(line -> assertThat(JsonMapper.builder().build().readTree(line).has("message")).isTrue());
         String all = String.join("", lines);

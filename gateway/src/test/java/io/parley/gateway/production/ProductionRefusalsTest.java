@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.parley.gateway.ParleyApplication;
+import io.parley.gateway.testing.ExtraNodes;
 import io.parley.gateway.testing.TestBackends;
 import io.parley.gateway.testing.TestCertificates;
 import io.parley.gateway.testing.TestCertificates.IssuedCertificate;
@@ -121,7 +122,9 @@ class ProductionRefusalsTest {
     private static ConfigurableApplicationContext start(Map<String, String> settings) {
         List<String> args = new ArrayList<>();
         settings.forEach((name, value) -> args.add("--" + name + "=" + value));
-        return new SpringApplicationBuilder(ParleyApplication.class).profiles("prod").run(args.toArray(String[]::new));
+        // own event loops: closing this node must not stop the servers of other test contexts in this JVM
+        return new SpringApplicationBuilder(ParleyApplication.class, ExtraNodes.OwnEventLoops.class).profiles("prod")
+                .run(args.toArray(String[]::new));
     }
 
     /** The problems the prod profile refuses {@code settings} with (it must refuse). */
