@@ -36,5 +36,11 @@ public interface Bots {
         public static ApiKeyChange to(@Nullable String key) {
             return new ApiKeyChange(true, key);
         }
+
+        /** Never the key itself: records end up in logs and assertion messages. */
+        @Override
+        public String toString() {
+            return "ApiKeyChange[" + (!replace ? "keep" : key == null ? "remove" : "set") + "]";
+        }
     }
 }

@@ -14,7 +14,6 @@ import io.parley.gateway.auth.session.RefreshSessions;
 import io.parley.gateway.auth.session.SigningKeys;
 import io.parley.persistence.postgres.PostgresAdapters;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mail.javamail.JavaMailSender;
 
@@ -52,15 +51,10 @@ public class AuthWiring {
         return new AuthAudit(trail, clock);
     }
 
+    // The prod profile's refusal of development keys (kid dev-…) is ProductionChecks.developmentSigningKeys.
     @Bean
-    SigningKeys signingKeys(AuthProperties auth, Environment environment) {
-        SigningKeys keys = SigningKeys.load(auth.signingKeysFile());
-        boolean production = environment.matchesProfiles("prod");
-        if (production && keys.verificationKeys().getKeys().stream().anyMatch(key -> key.getKeyID().startsWith("dev-"))) {
-            throw new IllegalStateException("refusing to start: " + auth.signingKeysFile() + " holds development "
-                    + "signing keys (kid dev-…, made by scripts/dev-secrets); inject production keys");
-        }
-        return keys;
+    SigningKeys signingKeys(AuthProperties auth) {
+        return SigningKeys.load(auth.signingKeysFile());
     }
 
     @Bean

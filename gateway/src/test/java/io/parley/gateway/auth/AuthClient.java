@@ -36,12 +36,12 @@ public final class AuthClient {
 
     private final HttpClient https;
 
-    AuthClient(HttpClient https) {
+    public AuthClient(HttpClient https) {
         this.https = https;
     }
 
-    record Reply(int status, io.netty.handler.codec.http.HttpHeaders headers, String body) {
-        JsonNode json() {
+    public record Reply(int status, io.netty.handler.codec.http.HttpHeaders headers, String body) {
+        public JsonNode json() {
             return JSON.readTree(body);
         }
 
@@ -68,7 +68,7 @@ public final class AuthClient {
         return who + "-" + UUID.randomUUID().toString().substring(0, 8) + "@parley.test";
     }
 
-    Reply get(String path, Consumer<io.netty.handler.codec.http.HttpHeaders> headers) {
+    public Reply get(String path, Consumer<io.netty.handler.codec.http.HttpHeaders> headers) {
         return https.headers(headers).get().uri(path).responseSingle((response, body) -> body.asString()
                 .defaultIfEmpty("").map(text -> new Reply(response.status().code(), response.responseHeaders(), text)))
                 .block(TIMEOUT);
@@ -80,7 +80,7 @@ public final class AuthClient {
                 .block(TIMEOUT);
     }
 
-    Reply post(String path, String contentType, String body, Consumer<io.netty.handler.codec.http.HttpHeaders> headers) {
+    public Reply post(String path, String contentType, String body, Consumer<io.netty.handler.codec.http.HttpHeaders> headers) {
         return https.headers(h -> {
                     if (contentType != null) {
                         h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
@@ -100,7 +100,7 @@ public final class AuthClient {
                 .block(TIMEOUT);
     }
 
-    Reply postJson(String path, String json) {
+    public Reply postJson(String path, String json) {
         return post(path, "application/json", json, h -> { });
     }
 

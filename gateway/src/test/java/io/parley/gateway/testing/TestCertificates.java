@@ -155,15 +155,63 @@ public final class TestCertificates {
         }
     }
 
+    /**
+     * A server certificate as a real deployment has one: issued by a certificate authority (a new test CA,
+     * ECDSA P-256), not self-signed. {@code leaf.certificate()} holds the chain (server, then CA).
+     *
+     * @param leaf the server's certificate and key on disk
+     * @param authority the CA that issued it, for clients to trust
+     */
+    public record IssuedCertificate(TestCertificate leaf, X509Certificate authority) {
+    }
+
+    /** Generates a test CA and a server certificate it issues into {@code directory} (cert.pem, key.pem). */
+    public static IssuedCertificate generateIssued(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            KeyPair caKeys = generator.generateKeyPair();
+            KeyPair serverKeys = generator.generateKeyPair();
+            X500Name caName = new X500Name("CN=Parley Test CA");
+            Instant now = Instant.now();
+            X509Certificate ca = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
+                    caName, new BigInteger(64, RANDOM).setBit(63), Date.from(now.minus(Duration.ofMinutes(5))),
+                    Date.from(now.plus(Duration.ofDays(30))), caName, caKeys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
+            X509Certificate server = new JcaX509CertificateConverter().getCertificate(serverBuilder(caName, serverKeys,
+                    KeyType.EC_P256).build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
+            Path certFile = directory.resolve(CERTIFICATE_FILE);
+            Path keyFile = directory.resolve(PRIVATE_KEY_FILE);
+            writePem(keyFile, new JcaPKCS8Generator(serverKeys.getPrivate(), null).generate());
+            writePem(certFile, server, ca);
+            return new IssuedCertificate(new TestCertificate(certFile, keyFile, server), ca);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static X509Certificate selfSigned(KeyPair keyPair, KeyType keyType)
             throws IOException, GeneralSecurityException, OperatorCreationException {
+        X509v3CertificateBuilder builder = serverBuilder(new X500Name("CN=localhost"), keyPair, keyType);
+        return new JcaX509CertificateConverter().getCertificate(
+                builder.build(new JcaContentSignerBuilder(keyType == KeyType.EC_P256 ? "SHA256withECDSA" : "SHA256withRSA").build(keyPair.getPrivate())));
+    }
+
+    /** A server certificate for localhost, 127.0.0.1 and ::1, issued by {@code issuer} (itself when self-signed). */
+    private static X509v3CertificateBuilder serverBuilder(X500Name issuer, KeyPair keyPair, KeyType keyType)
+            throws IOException {
         X500Name subject = new X500Name("CN=localhost");
         Instant now = Instant.now();
         GeneralNames names = new GeneralNames(new GeneralName[] {
                 new GeneralName(GeneralName.dNSName, "localhost"),
                 new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
                 new GeneralName(GeneralName.iPAddress, "::1")});
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
+        return new JcaX509v3CertificateBuilder(issuer,
                 new BigInteger(64, RANDOM).setBit(63), Date.from(now.minus(Duration.ofMinutes(5))),
                 Date.from(now.plus(Duration.ofDays(30))), subject, keyPair.getPublic())
                 .addExtension(Extension.subjectAlternativeName, false, names)
@@ -172,15 +220,15 @@ public final class TestCertificates {
                         ? KeyUsage.digitalSignature
                         : KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
                 .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-        return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder(keyType == KeyType.EC_P256 ? "SHA256withECDSA" : "SHA256withRSA").build(keyPair.getPrivate())));
     }
 
-    private static void writePem(Path target, Object pemObject) throws IOException {
+    private static void writePem(Path target, Object... pemObjects) throws IOException {
         Path temporary = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
         try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.US_ASCII);
                 JcaPEMWriter pem = new JcaPEMWriter(writer)) {
-            pem.writeObject(pemObject);
+            for (Object pemObject : pemObjects) {
+                pem.writeObject(pemObject);
+            }
         }
         Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -55,6 +55,12 @@ final class BotInput {
 
     /** {@code apiKey} is write-only; an empty string removes it. */
     public record OpenAiRequest(@Nullable String baseUrl, @Nullable String model, @Nullable String apiKey) {
+        /** Never the key: request bodies are logged at DEBUG, and a key has no shape the log masks know. */
+        @Override
+        public String toString() {
+            return "OpenAiRequest[baseUrl=" + baseUrl + ", model=" + model + ", apiKey="
+                    + (apiKey == null ? "null" : "(given)") + "]";
+        }
     }
 
     public record RateLimitsRequest(@Nullable RateLimitRequest messagesPerVisitor,
