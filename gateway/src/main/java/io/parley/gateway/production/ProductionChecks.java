@@ -64,8 +64,14 @@ public final class ProductionChecks {
                 secretFile(TLS_PRIVATE_KEY),
                 secretFile("parley.visitor-tokens.key-file"),
                 secretFile(SIGNING_KEYS),
-                secretFile("parley.auth.api-key-pepper-file")));
+                secretFile("parley.auth.api-key-pepper-file"),
+                secretFile("parley.encryption.keyset-file"),
+                secretFile("parley.encryption.blind-index-keyset-file")));
         files.addAll(listedSecretFiles("parley.visitor-tokens.previous-key-files"));
+        optionalSecretFile("parley.encryption.kek-file").ifPresent(files::add);
+        if (!"-".equals(Objects.requireNonNullElse(setting("parley.backup.schedule"), "-").strip())) {
+            files.add(secretFile("parley.backup.keyset-file")); // only a node that backs up needs the backup keyset
+        }
         return files;
     }
 
@@ -249,6 +255,13 @@ public final class ProductionChecks {
 
     private SecretFile secretFile(String property) {
         return new SecretFile(property, setting(property));
+    }
+
+    /** A secret that may be left out (empty); when given it is checked like the others. */
+    private java.util.Optional<SecretFile> optionalSecretFile(String property) {
+        String location = setting(property);
+        return location == null || location.isBlank() ? java.util.Optional.empty()
+                : java.util.Optional.of(new SecretFile(property, location));
     }
 
     private List<SecretFile> listedSecretFiles(String property) {

@@ -15,7 +15,9 @@ import io.parley.gateway.testing.TestBackends;
 import io.parley.gateway.testing.TestCertificates;
 import io.parley.gateway.testing.TestCertificates.IssuedCertificate;
 import io.parley.gateway.testing.TestClients;
+import io.parley.persistence.encryption.EncryptionKeyFiles;
 import io.parley.persistence.testing.TestDatabase;
+import io.parley.persistence.testing.TestKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -51,10 +53,12 @@ class ProductionRefusalsTest {
     @TempDir
     static Path secrets;
     private static IssuedCertificate certificate;
+    private static EncryptionKeyFiles keysets;
 
     @BeforeAll
     static void productionSecretsAndDatabase() throws Exception {
         certificate = TestCertificates.generateIssued(secrets.resolve("tls"));
+        keysets = TestKeys.generate();
         Files.writeString(secrets.resolve("visitor-token.key"), randomKey());
         Files.writeString(secrets.resolve("api-key-pepper"), randomKey());
         Files.writeString(secrets.resolve("jwks.json"), signingKeys("prod-2026-11"));
@@ -98,6 +102,9 @@ class ProductionRefusalsTest {
         settings.put("parley.visitor-tokens.key-file", secrets.resolve("visitor-token.key").toString());
         settings.put("parley.auth.signing-keys-file", secrets.resolve("jwks.json").toString());
         settings.put("parley.auth.api-key-pepper-file", secrets.resolve("api-key-pepper").toString());
+        settings.put("parley.encryption.keyset-file", keysets.fieldKeyset().toString());
+        settings.put("parley.encryption.blind-index-keyset-file", keysets.blindIndexKeyset().toString());
+        settings.put("parley.backup.schedule", "-"); // backups by a Kubernetes CronJob: no backup keyset on this node
         settings.put("parley.auth.base-url", "https://console.parley.example");
         settings.put("parley.auth.mail-from", "Parley <no-reply@parley.example>");
         settings.put("spring.mail.host", "127.0.0.1");
@@ -168,6 +175,32 @@ class ProductionRefusalsTest {
         assertThat(refusal(productionWith("parley.visitor-tokens.key-file", devKey.toString())))
                 .singleElement().asString().startsWith("parley.visitor-tokens.key-file (" + devKey + ")")
                 .contains("development secret (under .dev/");
+    }
+
+    @Test
+    void aMissingEncryptionKeysetIsRefused() {
+        assertThat(refusal(productionWith("parley.encryption.keyset-file", "${PARLEY_UNSET_KEYSET_FOR_TEST}")))
+                .containsExactly("parley.encryption.keyset-file is not set (set PARLEY_UNSET_KEYSET_FOR_TEST)");
+    }
+
+    @Test
+    void aDevelopmentKeyEncryptionKeyIsRefused() throws Exception {
+        Path devKek = Files.createDirectories(secrets.resolve("checkout/.dev/secrets")).resolve("kek.json");
+        Files.writeString(devKek, "{}");
+
+        assertThat(refusal(productionWith("parley.encryption.kek-file", devKek.toString())))
+                .singleElement().asString().startsWith("parley.encryption.kek-file (" + devKek + ")")
+                .contains("development secret (under .dev/");
+    }
+
+    @Test
+    void aNodeThatBacksUpNeedsTheBackupKeyset() {
+        Map<String, String> settings = productionWith("parley.backup.schedule", "0 0 */6 * * *");
+        settings.put("parley.backup.directory", secrets.resolve("backups").toString());
+        settings.put("parley.backup.keyset-file", secrets.resolve("no-such-backup-keyset.json").toString());
+
+        assertThat(refusal(settings)).containsExactly("parley.backup.keyset-file ("
+                + secrets.resolve("no-such-backup-keyset.json") + ") does not exist");
     }
 
     @Test
