@@ -128,13 +128,22 @@ class LogbackConfigurationTest {
     }
 
     @Test
+    void theDriversCommandByCommandLogsAreOffByDefault() {
+        configure(Map.of());
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+
+        assertThat(context.getLogger("io.r2dbc.postgresql.client.ReactorNettyClient").isDebugEnabled()).isFalse();
+        assertThat(context.getLogger("io.lettuce.core.protocol.CommandHandler").isDebugEnabled()).isFalse();
+    }
+
+    @Test
     void boundSqlParametersAndThePostgresWireDumpAreNeverLogged() {
         configure(Map.of());
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.getLogger("io.r2dbc").setLevel(Level.TRACE);
 
         assertThat(context.getLogger("io.r2dbc.postgresql.PARAM").isDebugEnabled()).isFalse();
-        assertThat(context.getLogger("io.r2dbc.postgresql.client.ReactorNettyClient").isTraceEnabled()).isFalse();
+        assertThat(context.getLogger("io.r2dbc.postgresql.client.ReactorNettyClient").isDebugEnabled()).isFalse();
     }
 
     @Test
@@ -145,7 +154,7 @@ class LogbackConfigurationTest {
 
         assertThat(context.getLogger("org.springframework.http.codec.json.JacksonJsonDecoder").isDebugEnabled()).isFalse();
         assertThat(context.getLogger("org.springframework.core.codec.CharSequenceEncoder").isDebugEnabled()).isFalse();
-        assertThat(context.getLogger("io.lettuce.core.protocol.CommandHandler").isTraceEnabled()).isFalse();
+        assertThat(context.getLogger("io.lettuce.core.protocol.CommandHandler").isDebugEnabled()).isFalse();
         assertThat(context.getLogger("org.springframework.web").isTraceEnabled()).isTrue();
     }
 }
