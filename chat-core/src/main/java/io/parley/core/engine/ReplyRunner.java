@@ -117,6 +117,8 @@ final class ReplyRunner {
         Disposable.Swap cancelWatch = Disposables.swap();
 
         Mono<Boolean> leaseLost = Flux.interval(leases.renewEvery())
+                // a renewal slower than the interval (a loaded node or Redis) skips ticks instead of failing the reply
+                .onBackpressureDrop()
                 .concatMap(tick -> replies.renew(conversationId, messageId, leases.node(), leases.ttl())
                         // Redis down: nobody can take the reply over meanwhile, so keep streaming.
                         .onErrorReturn(true))

@@ -1,10 +1,13 @@
 package io.parley.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.parley.core.model.BotLimits;
 import io.parley.core.model.Conversation;
+import io.parley.core.model.Finish;
 import io.parley.core.model.MessageId;
+import io.parley.core.model.StoredEvent;
 import io.parley.core.model.VisitorId;
 import io.parley.core.protocol.LiveSignal;
 import io.parley.core.testing.Fixtures;
@@ -13,6 +16,7 @@ import io.parley.core.testing.ScriptedResponder;
 import java.time.Duration;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 /** The reply runner's own decisions, apart from the engine that calls it. */
@@ -42,6 +46,34 @@ class ReplyRunnerTest {
         assertThat(mem.log.all(conversation.id())).as("nothing stored").isEmpty();
         StepVerifier.create(mem.replies.live(conversation.id())).as("no live reply left behind").expectComplete()
                 .verify(WAIT);
+    }
+
+    @Test
+    void leaseRenewalsSlowerThanTheirIntervalDoNotFailTheReply() {
+        ReplyRunner quickRenewals = new ReplyRunner(mem.log, mem.conversations, mem.bus, mem.replies, mem.ids,
+                bot -> scripted, new EngineSettings(16_000, Duration.ofSeconds(5), new EngineSettings.ReplyLeases(
+                        "n_slow", Duration.ofSeconds(30), Duration.ofMillis(20), Duration.ofSeconds(30))));
+        mem.replies.renewDelay.set(Duration.ofMillis(150));
+        Conversation conversation = Objects.requireNonNull(mem.conversations
+                .openFor(Fixtures.WORKSPACE, Fixtures.BOT_ID, new VisitorId("v_slow_redis")).block(WAIT));
+
+        StepVerifier.create(quickRenewals.reply(Fixtures.bot(BotLimits.DEFAULTS), conversation.id(),
+                                new MessageId("m_question"), "still there?"))
+                .then(() -> {
+                    Sinks.Many<String> reply = scripted.nextReply();
+                    reply.tryEmitNext("Yes, ");
+                    // each renewal takes 150 ms while ticks come every 20 ms: by the third, ticks were due meanwhile
+                    await().atMost(WAIT).until(() -> mem.replies.renewals.get() >= 3);
+                    reply.tryEmitNext("still here.");
+                    reply.tryEmitComplete();
+                })
+                .expectNextCount(1)
+                .expectComplete()
+                .verify(WAIT);
+
+        StoredEvent.Message stored = (StoredEvent.Message) mem.log.all(conversation.id()).get(0);
+        assertThat(stored.text()).isEqualTo("Yes, still here.");
+        assertThat(stored.finish()).isEqualTo(Finish.STOP);
     }
 
     @Test

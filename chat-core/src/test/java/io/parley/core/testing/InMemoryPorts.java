@@ -432,17 +432,32 @@ public final class InMemoryPorts {
                     .filter(r -> conversationId.equals(conversationOf.get(r.messageId()))).toList());
         }
 
+        /** How long a renewal takes to answer, as a loaded Redis would. */
+        public final java.util.concurrent.atomic.AtomicReference<java.time.Duration> renewDelay =
+                new java.util.concurrent.atomic.AtomicReference<>(java.time.Duration.ZERO);
+
+        /** Renewals asked for so far. */
+        public final java.util.concurrent.atomic.AtomicInteger renewals = new java.util.concurrent.atomic.AtomicInteger();
+
         @Override
-        public synchronized Mono<Boolean> renew(ConversationId conversationId, MessageId messageId, String node,
-                                                java.time.Duration ttl) {
+        public Mono<Boolean> renew(ConversationId conversationId, MessageId messageId, String node,
+                                   java.time.Duration ttl) {
+            renewals.incrementAndGet();
+            java.time.Duration delay = renewDelay.get();
+            Mono<Boolean> renewal = Mono.fromCallable(() -> renewNow(conversationId, messageId, node, ttl));
+            return delay.isZero() ? renewal : Mono.delay(delay).then(renewal);
+        }
+
+        private synchronized boolean renewNow(ConversationId conversationId, MessageId messageId, String node,
+                                              java.time.Duration ttl) {
             String holder = holder(messageId);
             if (holder != null && !holder.equals(node)) {
-                return Mono.just(false);
+                return false;
             }
             if (live.containsKey(messageId)) {
                 leases.put(messageId, new Lease(node, nowMillis + ttl.toMillis()));
             }
-            return Mono.just(true);
+            return true;
         }
 
         @Override

@@ -42,7 +42,7 @@ public final class Heartbeats {
     /** The pings to send, to be merged into the socket's output; checks for silence on the way. */
     public Flux<WebSocketMessage> pings() {
         Duration check = heartbeat.dividedBy(CHECKS);
-        return Flux.interval(check, check).concatMap(tick -> tick((tick + 1) % CHECKS == 0));
+        return Flux.interval(check, check).onBackpressureDrop().concatMap(tick -> tick((tick + 1) % CHECKS == 0));
     }
 
     private Mono<WebSocketMessage> tick(boolean ping) {
