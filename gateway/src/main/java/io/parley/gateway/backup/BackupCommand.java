@@ -2,6 +2,7 @@ package io.parley.gateway.backup;
 
 import io.parley.core.port.Clock;
 import io.parley.gateway.config.DatabaseProperties;
+import io.parley.gateway.ops.CommandContexts;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,9 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.Banner;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -116,12 +114,7 @@ public final class BackupCommand {
             return 2;
         }
         List<String> springArgs = new ArrayList<>(request.springArgs());
-        springArgs.add("--logging.level.root=warn");
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Settings.class)
-                .web(WebApplicationType.NONE)
-                .bannerMode(Banner.Mode.OFF)
-                .logStartupInfo(false)
-                .run(springArgs.toArray(String[]::new))) {
+        try (ConfigurableApplicationContext context = CommandContexts.start(Settings.class, springArgs)) {
             BackupProperties properties = context.getBean(BackupProperties.class);
             return switch (request.subcommand()) {
                 case "new-keyset" -> newKeyset(keysetFile(request, properties), out);

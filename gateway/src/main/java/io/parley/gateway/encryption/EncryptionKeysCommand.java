@@ -5,6 +5,7 @@ import io.parley.core.engine.RandomIds;
 import io.parley.core.model.AuditEvent;
 import io.parley.core.port.Clock;
 import io.parley.gateway.config.DatabaseProperties;
+import io.parley.gateway.ops.CommandContexts;
 import io.parley.persistence.encryption.EncryptionKeyFiles;
 import io.parley.persistence.encryption.FieldEncryption;
 import io.parley.persistence.encryption.FieldKeysets;
@@ -24,9 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.Banner;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -100,12 +98,7 @@ public final class EncryptionKeysCommand {
                 return 2;
             }
         }
-        springArgs.add("--logging.level.root=warn");
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Settings.class)
-                .web(WebApplicationType.NONE)
-                .bannerMode(Banner.Mode.OFF)
-                .logStartupInfo(false)
-                .run(springArgs.toArray(String[]::new))) {
+        try (ConfigurableApplicationContext context = CommandContexts.start(Settings.class, springArgs)) {
             Step command = new Step(context.getBean(EncryptionProperties.class).files(),
                     context.getBean(DatabaseProperties.class), out, err);
             return switch (step) {

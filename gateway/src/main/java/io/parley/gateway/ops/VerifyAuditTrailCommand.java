@@ -9,9 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.boot.Banner;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -45,12 +42,7 @@ public final class VerifyAuditTrailCommand {
             err.println("usage: admin verify-audit-trail [--spring.profiles.active=…]");
             return 2;
         }
-        springArgs.add("--logging.level.root=warn");
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Settings.class)
-                .web(WebApplicationType.NONE)
-                .bannerMode(Banner.Mode.OFF)
-                .logStartupInfo(false)
-                .run(springArgs.toArray(String[]::new))) {
+        try (ConfigurableApplicationContext context = CommandContexts.start(Settings.class, springArgs)) {
             Optional<Long> broken = firstBrokenLink(context.getBean(DatabaseProperties.class));
             if (broken.isPresent()) {
                 out.println("audit trail BROKEN: event " + broken.get()

@@ -7,6 +7,7 @@ import io.parley.gateway.auth.magiclink.EmailAddresses;
 import io.parley.gateway.auth.magiclink.MagicLinkIssuer;
 import io.parley.gateway.auth.magiclink.OperatorLogin;
 import io.parley.gateway.config.DatabaseProperties;
+import io.parley.gateway.ops.CommandContexts;
 import io.parley.gateway.encryption.EncryptionProperties;
 import io.parley.persistence.encryption.FieldEncryption;
 import io.parley.persistence.postgres.DatabaseMigrations;
@@ -18,9 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.boot.Banner;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 import reactor.core.publisher.Mono;
@@ -84,12 +82,7 @@ public final class CreateOwnerCommand {
             return 2;
         }
         String workspaceName = workspace != null ? workspace.strip() : address.get() + "'s workspace";
-        springArgs.add("--logging.level.root=warn");
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Settings.class)
-                .web(WebApplicationType.NONE)
-                .bannerMode(Banner.Mode.OFF)
-                .logStartupInfo(false)
-                .run(springArgs.toArray(String[]::new))) {
+        try (ConfigurableApplicationContext context = CommandContexts.start(Settings.class, springArgs)) {
             String link = createOwner(context.getBean(DatabaseProperties.class), context.getBean(AuthProperties.class),
                     context.getBean(EncryptionProperties.class), address.get(), workspaceName);
             out.println("Single-use login link for " + address.get() + " (valid "
