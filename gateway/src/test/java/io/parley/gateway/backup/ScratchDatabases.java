@@ -44,7 +44,10 @@ final class ScratchDatabases implements AutoCloseable {
         return name;
     }
 
-    /** A new database with Parley's schema, the demo workspace and {@code conversations} conversations of a few messages each, one of them saying {@code marker}. */
+    /**
+     * A new database with Parley's schema, the demo workspace and {@code conversations} conversations of a
+     * few messages each, one of them saying {@code marker} (sealed) by an author named {@code marker} (clear).
+     */
     String createWithConversations(int conversations, String marker) {
         String name = create("src");
         DatabaseMigrations.migrate(jdbcUrl(name), TestDatabase.user(), TestDatabase.password(), TestKeys.encryption());
@@ -62,7 +65,10 @@ final class ScratchDatabases implements AutoCloseable {
                         .flatMap(visitor -> postgres.conversations().openFor(workspace, bot, visitor.id())
                                 .flatMap(conversation -> postgres.messageLog()
                                         .appendClientMessage(conversation.id(), new MessageId("m_q" + UUID.randomUUID()),
-                                                new Author(AuthorRole.VISITOR, visitor.id().value(), "Visitor " + n),
+                                                // the marker also as the author's name, a column not sealed at rest,
+                                                // so that the dump would hold it in the clear were it not encrypted
+                                                new Author(AuthorRole.VISITOR, visitor.id().value(),
+                                                        n == 0 ? marker : "Visitor " + n),
                                                 "client-" + n, n == 0 ? marker : "Where is my order number " + n + "?")
                                         .then(postgres.messageLog().appendReply(conversation.id(),
                                                 new MessageId("m_r" + UUID.randomUUID()),

@@ -139,8 +139,7 @@ class ConsoleBrowserTest extends GatewayIntegrationTest {
         try (Browser browser = Browsers.openAt(CERTIFICATE.x509(), ConsolePage.HOST, httpsPort, 390, 844);
              Visitor visitor = new Visitor(CERTIFICATE, httpsPort, key)) {
             String visitorId = visitor.hello();
-            AdminData.execute("UPDATE visitors SET verified = true, email = ?, name = ?, phone = ? WHERE id = ?",
-                    person.email(), person.name(), person.phone(), visitorId);
+            AdminData.personalData(visitorId, person);
             String conversationId = visitor.say("v1", "I need help with my order").get("conversationId").asString();
             visitor.next("reply.end");
 

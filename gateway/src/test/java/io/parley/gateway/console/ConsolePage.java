@@ -20,24 +20,24 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * loads it from its configured origin ({@link #ORIGIN}, mapped to the gateway under test), so cookies,
  * {@code Origin} and the login redirects are those of production.
  */
-final class ConsolePage {
-    static final String HOST = URI.create(AuthClient.BASE_URL).getHost();
-    static final String ORIGIN = AuthClient.BASE_URL;
+public final class ConsolePage {
+    public static final String HOST = URI.create(AuthClient.BASE_URL).getHost();
+    public static final String ORIGIN = AuthClient.BASE_URL;
     /** Generous: a loaded two-core machine runs the gateway, Chromium and other builds at once. */
     static final Duration WAIT = Duration.ofSeconds(30);
 
     private final Browser browser;
     private final List<String> consoleLog = new ArrayList<>();
 
-    ConsolePage(Browser browser) {
+    public ConsolePage(Browser browser) {
         this.browser = browser;
     }
 
-    Browser browser() {
+    public Browser browser() {
         return browser;
     }
 
-    WebDriverWait waiting() {
+    public WebDriverWait waiting() {
         WebDriverWait wait = browser.waiting(WAIT);
         wait.pollingEvery(Duration.ofMillis(100));
         // the page redraws as events arrive: an element found a moment ago may be gone, look again
@@ -45,25 +45,25 @@ final class ConsolePage {
         return wait;
     }
 
-    ConsolePage open() {
+    public ConsolePage open() {
         browser.driver().get(ORIGIN + "/console");
         return this;
     }
 
-    WebElement byId(String id) {
+    public WebElement byId(String id) {
         return browser.driver().findElement(By.id(id));
     }
 
-    WebElement visible(By by) {
+    public WebElement visible(By by) {
         return waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
-    void loginForm() {
+    public void loginForm() {
         visible(By.id("email"));
     }
 
     /** Asks for a link on the login page, then opens the link that arrives by e-mail and presses its button. */
-    void logInByMagicLink(String email) {
+    public void logInByMagicLink(String email) {
         loginForm();
         int before = AuthClient.linksTo(email).size();
         WebElement field = byId("email");
@@ -78,16 +78,16 @@ final class ConsolePage {
     }
 
     /** Waits until the desk of {@code workspaceName} is up and its socket welcomed. */
-    void desk(String workspaceName) {
+    public void desk(String workspaceName) {
         waiting().until(driver -> byId("workspace-name").isDisplayed()
                 && byId("workspace-name").getText().equals(workspaceName));
     }
 
-    By inboxItem(String conversationId) {
+    public By inboxItem(String conversationId) {
         return By.cssSelector("#inbox-list button[data-conversation-id='" + conversationId + "']");
     }
 
-    WebElement waitForInboxItem(String conversationId, String containing) {
+    public WebElement waitForInboxItem(String conversationId, String containing) {
         return waiting().until(driver -> {
             List<WebElement> items = driver.findElements(inboxItem(conversationId));
             return !items.isEmpty() && items.get(0).getText().contains(containing) ? items.get(0) : null;
@@ -95,34 +95,34 @@ final class ConsolePage {
     }
 
     /** The text of every entry of the open conversation's log, in order. */
-    List<String> logTexts() {
+    public List<String> logTexts() {
         return browser.driver().findElements(By.cssSelector("#log > li")).stream().map(WebElement::getText).toList();
     }
 
     /** Waits for an entry of the log whose message text is exactly {@code text}. */
-    WebElement waitForMessage(String text) {
+    public WebElement waitForMessage(String text) {
         return waiting().until(driver -> driver.findElements(By.cssSelector("#log > li.message")).stream()
                 .filter(item -> item.findElement(By.cssSelector(".text")).getText().equals(text))
                 .findFirst().orElse(null));
     }
 
-    WebElement waitForEvent(String text) {
+    public WebElement waitForEvent(String text) {
         return waiting().until(driver -> driver.findElements(By.cssSelector("#log > li.event")).stream()
                 .filter(item -> item.getText().equals(text)).findFirst().orElse(null));
     }
 
-    Object script(String script, Object... arguments) {
+    public Object script(String script, Object... arguments) {
         return ((JavascriptExecutor) browser.driver()).executeScript(script, arguments);
     }
 
     /** Everything the page logged so far (console messages, CSP and Trusted Types violations). */
-    List<String> consoleLog() {
+    public List<String> consoleLog() {
         consoleLog.addAll(browser.consoleMessages());
         return List.copyOf(consoleLog);
     }
 
     /** The entries of the page's log that report a Content-Security-Policy or Trusted Types violation. */
-    List<String> policyViolations() {
+    public List<String> policyViolations() {
         return consoleLog().stream()
                 .filter(line -> line.contains("Content Security Policy") || line.contains("Trusted Type")
                         || line.contains("TrustedHTML") || line.contains("TrustedScript"))

@@ -57,6 +57,11 @@ public final class TestBots {
                 origins, allowNative);
     }
 
+    /** A synthetic bot in {@code workspaceId} for browsers on {@code origin} only, every limit lifted. */
+    public static String syntheticBrowserKeyIn(String workspaceId, String origin, int tokens) {
+        return create(workspaceId, "synthetic", tokens, 0, 0, 0, List.of(origin), false);
+    }
+
     /** A synthetic bot of {@code workspaceId}, every limit lifted, whose replies take {@code tokens} / 20 s. */
     public static String syntheticKeyIn(String workspaceId, int tokens) {
         return create(workspaceId, "synthetic", tokens, 0, 0, 0, List.of(), true);

@@ -75,8 +75,8 @@ class WidgetCloseCodesTest extends WidgetBrowserTest {
                     .filter(b -> b.is("visitor")).filter(b -> !b.seq().isEmpty()).count() == 19);
             assertThat(closeCodes(widget)).contains(4429L);
             for (String text : texts) {
-                assertThat(AdminData.count("SELECT count(*) FROM events WHERE conversation_id = ? AND text = ?",
-                        conversationId, text)).as(text).isEqualTo(1);
+                assertThat(TestBots.seqs(conversationId).stream()
+                        .filter(seq -> TestBots.textOf(conversationId, seq).equals(text)).count()).as(text).isEqualTo(1);
                 assertThat(widget.conversation().stream().filter(b -> b.text().equals(text)).count()).as(text)
                         .isEqualTo(1);
             }

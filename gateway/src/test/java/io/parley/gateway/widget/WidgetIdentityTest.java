@@ -11,6 +11,7 @@ import io.parley.gateway.testing.AdminData;
 import io.parley.gateway.testing.Browsers;
 import io.parley.gateway.testing.Browsers.Browser;
 import io.parley.gateway.testing.TestBots;
+import io.parley.persistence.postgres.SealedValues;
 import io.parley.gateway.widget.WidgetPage.Bubble;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -83,8 +84,9 @@ class WidgetIdentityTest extends WidgetBrowserTest {
                     .contains("identity token invalid or expired");
             widget.clickLauncher().send("Hello");
             widget.waitForTranscript("the answer", c -> c.size() == 2 && !c.get(1).seq().isEmpty());
-            assertThat(AdminData.count("SELECT count(*) FROM visitors WHERE id = ? AND external_id = ?",
-                    widget.state().get("visitorId"), user)).isEqualTo(1);
+            assertThat(AdminData.count("SELECT count(*) FROM visitors WHERE id = ? AND external_id_index = ?",
+                    widget.state().get("visitorId"), SealedValues.shared().visitorExternalIdIndex("w_demo", user)))
+                    .isEqualTo(1);
         }
     }
 
@@ -93,8 +95,9 @@ class WidgetIdentityTest extends WidgetBrowserTest {
         String bot = "b_t" + key.substring("pk_t".length());
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
+        String id = "is_" + UUID.randomUUID().toString().replace("-", "");
         AdminData.execute("INSERT INTO bot_identity_secrets (id, bot_id, slot, secret, created_at) VALUES (?, ?, 1, ?, now())",
-                "is_" + UUID.randomUUID().toString().replace("-", ""), bot, secret);
+                id, bot, SealedValues.shared().sealBytes("bot_identity_secrets", "secret", secret, id));
         AdminData.execute("UPDATE bots SET verified_visitors_only = true WHERE id = ?", bot);
         return secret;
     }
