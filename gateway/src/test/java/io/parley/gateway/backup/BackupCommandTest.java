@@ -59,7 +59,7 @@ class BackupCommandTest {
         Instant created = Instant.parse("2026-11-20T03:00:00Z");
 
         assertThat(run(source, Clock.system(), "backup", "create")).as(err()).isEqualTo(1);
-        assertThat(err()).contains("cannot read the backup keyset").contains("backup new-keyset");
+        assertThat(err()).contains("backup keyset file").contains("does not exist").contains("backup new-keyset");
 
         assertThat(run(source, Clock.system(), "backup", "new-keyset")).as(err()).isZero();
         assertThat(out()).contains("created backup keyset");

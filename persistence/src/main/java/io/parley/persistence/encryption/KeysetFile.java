@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,19 +24,23 @@ import org.jspecify.annotations.Nullable;
  * One Tink keyset in a JSON file: in the clear ({@code TinkJsonProtoKeysetFormat}), or wrapped by a
  * key-encryption key (KEK) — then the file holds Tink's encrypted-keyset JSON and {@code kekFile} a
  * plain Tink JSON AEAD keyset that decrypts it. The wrapping binds the keyset to its {@link Purpose},
- * so the field keyset and the blind-index keyset cannot be swapped for each other.
+ * so the field keyset and the blind-index keyset cannot be swapped for each other. The backups' keyset
+ * is one too (never wrapped).
  */
 public final class KeysetFile {
 
     /** What a keyset is for; its name is the associated data of the KEK wrapping. */
     public enum Purpose {
-        FIELD_ENCRYPTION("parley field-encryption keyset"),
-        BLIND_INDEX("parley blind-index keyset");
+        FIELD_ENCRYPTION("parley field-encryption keyset", DEV_SECRETS_HINT),
+        BLIND_INDEX("parley blind-index keyset", DEV_SECRETS_HINT),
+        BACKUP("parley backup keyset", "parley.backup.keyset-file; create one with: backup new-keyset");
 
         private final String label;
+        private final String whereFrom;
 
-        Purpose(String label) {
+        Purpose(String label, String whereFrom) {
             this.label = label;
+            this.whereFrom = whereFrom;
         }
 
         byte[] associatedData() {
@@ -47,6 +52,9 @@ public final class KeysetFile {
             return label;
         }
     }
+
+    private static final String DEV_SECRETS_HINT =
+            "scripts/dev-secrets makes one for development; inject one in production, see docs/operations.md";
 
     private final Path path;
     private final @Nullable Path kekFile;
@@ -77,7 +85,7 @@ public final class KeysetFile {
     /** The keyset; a clear error names the file when it is missing, unreadable, or not wrapped as configured. */
     public KeysetHandle read() {
         FieldKeysets.register();
-        String json = readString(path, purpose + " file");
+        String json = readString(path, purpose + " file", purpose.whereFrom);
         boolean wrapped = json.contains("\"encryptedKeyset\"");
         if (kekFile == null && wrapped) {
             throw new IllegalStateException("the " + purpose + " " + path + " is wrapped by a key-encryption "
@@ -109,7 +117,17 @@ public final class KeysetFile {
             String json = kekFile == null
                     ? TinkJsonProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get())
                     : TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(keyset, kek(), purpose.associatedData());
-            writeAtomically(path, json);
+            writeAtomically(path, json, true, purpose + " file");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot serialise the " + purpose + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code keyset} (in the clear) to a file that must not exist yet: one that data depends on is never overwritten. */
+    public void writeNew(KeysetHandle keyset) {
+        try {
+            writeAtomically(path, TinkJsonProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get()),
+                    false, purpose + " file");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot serialise the " + purpose + ": " + e.getMessage(), e);
         }
@@ -119,9 +137,10 @@ public final class KeysetFile {
     byte[] fingerprint() {
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update(readString(path, purpose + " file").getBytes(StandardCharsets.UTF_8));
+            sha256.update(readString(path, purpose + " file", purpose.whereFrom).getBytes(StandardCharsets.UTF_8));
             if (kekFile != null) {
-                sha256.update(readString(kekFile, "key-encryption key file").getBytes(StandardCharsets.UTF_8));
+                sha256.update(readString(kekFile, "key-encryption key file", DEV_SECRETS_HINT)
+                        .getBytes(StandardCharsets.UTF_8));
             }
             return sha256.digest();
         } catch (NoSuchAlgorithmException e) {
@@ -135,36 +154,36 @@ public final class KeysetFile {
             throw new IllegalStateException("no key-encryption key configured");
         }
         FieldKeysets.register();
-        KeysetHandle kek = TinkJsonProtoKeysetFormat.parseKeyset(readString(file, "key-encryption key file"),
-                InsecureSecretKeyAccess.get());
+        KeysetHandle kek = TinkJsonProtoKeysetFormat.parseKeyset(
+                readString(file, "key-encryption key file", DEV_SECRETS_HINT), InsecureSecretKeyAccess.get());
         return kek.getPrimitive(RegistryConfiguration.get(), Aead.class);
     }
 
     /** Writes a new KEK keyset (AES256-GCM) to {@code file}; refuses to overwrite one. */
     public static void createKek(Path file) {
-        if (Files.exists(file)) {
-            throw new IllegalStateException("the key-encryption key file " + file + " exists already; kept");
-        }
         try {
             writeAtomically(file, TinkJsonProtoKeysetFormat.serializeKeyset(FieldKeysets.newFieldKeyset(),
-                    InsecureSecretKeyAccess.get()));
+                    InsecureSecretKeyAccess.get()), false, "key-encryption key file");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static String readString(Path file, String what) {
+    private static String readString(Path file, String what, String whereFrom) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new IllegalStateException("the " + what + " " + file + " does not exist (scripts/dev-secrets "
-                    + "makes one for development; inject one in production, see docs/operations.md)", e);
+            throw new IllegalStateException("the " + what + " " + file + " does not exist (" + whereFrom + ")", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the " + what + " " + file, e);
         }
     }
 
-    private static void writeAtomically(Path file, String content) {
+    /**
+     * Writes through a temporary file, readable by the owner only: renamed over the file when
+     * {@code replace}, else linked in place, which fails when the file exists (then nothing is written).
+     */
+    private static void writeAtomically(Path file, String content, boolean replace, String what) {
         Path absolute = file.toAbsolutePath();
         Path directory = absolute.getParent();
         try {
@@ -175,14 +194,20 @@ public final class KeysetFile {
                     Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
                 }
                 Files.writeString(temporary, content + "\n", StandardCharsets.UTF_8);
-                try {
-                    Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
+                if (!replace) {
+                    Files.createLink(absolute, temporary);
+                } else {
+                    try {
+                        Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
+                    }
                 }
             } finally {
                 Files.deleteIfExists(temporary);
             }
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalStateException("the " + what + " " + file + " exists already; kept", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
