@@ -100,7 +100,10 @@ final class ReplyRunner {
         return reply(bot, conversationId, questionId, question, null);
     }
 
-    /** As {@link #reply(Bot, ConversationId, MessageId, String)}, streaming {@code early} when it is given. */
+    /**
+     * As {@link #reply(Bot, ConversationId, MessageId, String)}, streaming {@code early} when it is given;
+     * the reply's end ends it, and its caller discards it should the reply never stream it.
+     */
     Mono<MessageId> reply(Bot bot, ConversationId conversationId, MessageId questionId, String question,
                           @Nullable Answer early) {
         MessageId messageId = ids.messageId();
@@ -161,9 +164,6 @@ final class ReplyRunner {
                                 .flatMap(held -> held ? store(conversationId, messageId, author, text, finish)
                                         : Mono.<Void>empty()))
                 .doFinally(s -> {
-                    if (early != null) {
-                        early.discard();
-                    }
                     cancelWatch.dispose();
                     running.remove(messageId);
                     state.done.tryEmitEmpty();

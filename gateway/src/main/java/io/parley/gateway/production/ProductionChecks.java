@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -258,10 +259,10 @@ public final class ProductionChecks {
     }
 
     /** A secret that may be left out (empty); when given it is checked like the others. */
-    private java.util.Optional<SecretFile> optionalSecretFile(String property) {
+    private Optional<SecretFile> optionalSecretFile(String property) {
         String location = setting(property);
-        return location == null || location.isBlank() ? java.util.Optional.empty()
-                : java.util.Optional.of(new SecretFile(property, location));
+        return location == null || location.isBlank() ? Optional.empty()
+                : Optional.of(new SecretFile(property, location));
     }
 
     private List<SecretFile> listedSecretFiles(String property) {
