@@ -34,7 +34,7 @@ class ConsoleBrowserTest extends GatewayIntegrationTest {
 
     @BeforeAll
     static void browserInstalled() {
-        assertThat(Browsers.installed()).as("Chromium and ChromeDriver (run scripts/ensure-browser)").isTrue();
+        assertThat(Browsers.installed()).as("Chromium and ChromeDriver (run scripts/ensure-test-tools)").isTrue();
     }
 
     @Test

@@ -32,7 +32,7 @@ class ConsoleSessionRenewalTest extends GatewayIntegrationTest {
 
     @BeforeAll
     static void browserInstalled() {
-        assertThat(Browsers.installed()).as("Chromium and ChromeDriver (run scripts/ensure-browser)").isTrue();
+        assertThat(Browsers.installed()).as("Chromium and ChromeDriver (run scripts/ensure-test-tools)").isTrue();
     }
 
     @Test

@@ -25,7 +25,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Real headless browsers for the widget and console tests: Debian's {@code /usr/bin/chromium} driven
- * through {@code /usr/bin/chromedriver} (both installed by {@code scripts/ensure-browser}); Selenium
+ * through {@code /usr/bin/chromedriver} (both installed by {@code scripts/ensure-test-tools}); Selenium
  * never downloads a browser or driver here. Each {@link #open} is a separate browser with its own empty
  * profile, so two of them are two visitors or a visitor and an agent.
  *

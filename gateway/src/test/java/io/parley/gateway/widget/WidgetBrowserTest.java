@@ -30,7 +30,7 @@ abstract class WidgetBrowserTest extends GatewayIntegrationTest {
 
     @BeforeEach
     void siteAndNetwork() {
-        assertThat(Browsers.installed()).as("Chromium and ChromeDriver (run scripts/ensure-browser)").isTrue();
+        assertThat(Browsers.installed()).as("Chromium and ChromeDriver (run scripts/ensure-test-tools)").isTrue();
         network = new CuttableProxy(httpsPort);
         site = new HostPage(CERTIFICATE, "https://localhost:" + network.port());
     }
