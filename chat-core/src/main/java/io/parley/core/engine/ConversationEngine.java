@@ -113,6 +113,16 @@ public final class ConversationEngine {
      * be stored, in which case nothing was kept and the client may send it again.
      */
     public Mono<ServerFrame> post(VisitorSession session, ClientFrame.PostMessage message) {
+        return post(session, message, conversation -> Mono.empty());
+    }
+
+    /**
+     * As {@link #post(VisitorSession, ClientFrame.PostMessage)}, storing the message only once
+     * {@code beforeStoring} (given the conversation, opened on first use) has completed: a caller that reads
+     * the conversation's events follows it there, while the bot is already being asked.
+     */
+    public Mono<ServerFrame> post(VisitorSession session, ClientFrame.PostMessage message,
+                                  Function<Conversation, Mono<Void>> beforeStoring) {
         return Mono.create(answer -> {
             // Runs to the end even if the caller goes away mid-way: a message once stored is always
             // announced and answered, or a resend of its clientMsgId (created=false) would get no reply.
@@ -127,9 +137,9 @@ public final class ConversationEngine {
                     // While a human answers, no model is asked ahead: that request would only be cancelled.
                     ReplyRunner.Answer early = session.humanHandlingSeen() ? null
                             : replies.answerEarly(session.bot(), conversation.id(), message.text());
-                    return ports.log()
-                            .appendClientMessage(conversation.id(), ports.ids().messageId(), session.author(),
-                                    message.clientMsgId(), message.text())
+                    return beforeStoring.apply(conversation)
+                            .then(ports.log().appendClientMessage(conversation.id(), ports.ids().messageId(), session.author(),
+                                    message.clientMsgId(), message.text()))
                             .doOnNext(appended -> {
                                 StoredEvent.Message stored = appended.message();
                                 // The caller queues the ack while this runs, so a sender sees its ack before the event.

@@ -24,8 +24,10 @@ import io.parley.core.testing.ScriptedResponder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
@@ -427,6 +429,49 @@ class ConversationEngineTest {
         assertThat(((StoredEvent.Message) mem.log.all(c).get(1)).text()).isEqualTo("Said early.");
         assertThat(mem.bus.published.stream().filter(sig -> sig instanceof LiveSignal.ReplyDelta)
                 .map(sig -> ((LiveSignal.ReplyDelta) sig).text())).containsExactly("Said ", "early.");
+    }
+
+    @Test
+    void theBotIsAskedWhileTheCallerStartsFollowingAndTheMessageIsStoredOnlyOnceItFollows() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        Sinks.Empty<Void> following = Sinks.empty();
+        List<ConversationId> followed = new CopyOnWriteArrayList<>();
+        Sinks.One<ServerFrame> acked = Sinks.one();
+        engine.post(session, new ClientFrame.PostMessage("o1", "quick question"), conversation -> {
+            followed.add(conversation.id());
+            return following.asMono();
+        }).subscribe(acked::tryEmitValue);
+
+        await().atMost(WAIT).until(() -> scripted.asked() == 1);
+        assertThat(followed).as("given the conversation opened for the first message")
+                .containsExactly(session.conversation().id());
+        assertThat(mem.log.all(followed.get(0))).as("not stored before the caller follows").isEmpty();
+        following.tryEmitEmpty();
+
+        ServerFrame.Ack ack = (ServerFrame.Ack) acked.asMono().block(WAIT);
+        assertThat(ack.conversationId()).isEqualTo(followed.get(0));
+        assertThat(mem.log.all(ack.conversationId())).hasSize(1);
+    }
+
+    @Test
+    void aRateLimitedFirstMessageOpensNoConversationAndAsksNoBot() {
+        BotLimits limits = new BotLimits(RateLimit.UNLIMITED, new RateLimit(1, Duration.ofSeconds(10)),
+                RateLimit.UNLIMITED);
+        ConversationEngine engine = engine();
+        WidgetKey key = Fixtures.key(limits);
+        post(engine, start(engine, key), "o1", "another visitor at the same address");
+        finishReply("ok");
+        int askedBefore = scripted.asked();
+        VisitorSession session = start(engine, key);
+
+        ServerFrame refused = engine.post(session, new ClientFrame.PostMessage("r1", "hello?"),
+                conversation -> Mono.error(new AssertionError("followed " + conversation.id()))).block(WAIT);
+
+        assertThat(refused).isInstanceOfSatisfying(ServerFrame.Error.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCodes.RATE_LIMITED));
+        assertThat(session.conversation()).isNull();
+        assertThat(scripted.asked()).isEqualTo(askedBefore);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.parley.core.engine.Outbox;
 import io.parley.core.engine.SessionRefusedException;
 import io.parley.core.engine.VisitorSession;
 import io.parley.core.model.Conversation;
+import io.parley.core.model.ConversationId;
 import io.parley.core.model.WidgetKey;
 import io.parley.core.protocol.BadFrameException;
 import io.parley.core.protocol.ClientFrame;
@@ -47,6 +48,8 @@ final class VisitorConnection implements OpenSockets.Socket {
     private final SlidingCount rateLimited = new SlidingCount(Duration.ofMinutes(1));
     private final SlidingCount controlFrames = new SlidingCount(CONTROL_WINDOW);
     private final Disposable.Swap following = Disposables.swap();
+    /** The conversation {@link #following} follows; frames are read one at a time, so no lock. */
+    private volatile @Nullable ConversationId followed;
     private final SocketLifecycle lifecycle;
     private @Nullable VisitorSession session;
 
@@ -104,10 +107,10 @@ final class VisitorConnection implements OpenSockets.Socket {
             return Mono.empty();
         }
         if (frame instanceof ClientFrame.PostMessage message) {
-            return followingConversation(current)
-                    .then(engine.post(current, message))
+            // the conversation is followed while the bot is asked, and before the message is stored
+            return engine.post(current, message, conversation -> followOnce(current, conversation))
                     .onErrorResume(e -> {
-                        LOG.warn("could not open a conversation: {}", e.toString());
+                        LOG.warn("could not post a message: {}", e.toString());
                         return Mono.just(new ServerFrame.Error(ErrorCodes.STORE_FAILED,
                                 "the message could not be stored; send it again with the same clientMsgId",
                                 message.clientMsgId(), 1000L));
@@ -165,14 +168,17 @@ final class VisitorConnection implements OpenSockets.Socket {
      * completes once the live feed is in place, so the reply to a first message is seen from its start.
      */
     private Mono<Void> followingConversation(VisitorSession current) {
-        if (current.conversation() != null) {
-            return Mono.empty();
-        }
-        return engine.openConversation(current).flatMap(conversation -> follow(current, conversation, 0));
+        return engine.openConversation(current).flatMap(conversation -> followOnce(current, conversation));
+    }
+
+    /** Follows the conversation from its start unless this connection already follows it. */
+    private Mono<Void> followOnce(VisitorSession current, Conversation conversation) {
+        return conversation.id().equals(followed) ? Mono.empty() : follow(current, conversation, 0);
     }
 
     /** Follows the conversation; the Mono completes when live signals are flowing. */
     private Mono<Void> follow(VisitorSession current, Conversation conversation, long afterSeq) {
+        followed = conversation.id();
         String self = current.visitorId().value();
         Sinks.Empty<Void> live = Sinks.empty();
         following.update(engine.follow(conversation.id(), afterSeq)
