@@ -36,6 +36,34 @@ public final class UpstreamBench {
     record Samples(List<Long> firstToken, List<Long> gaps, int failed) {
     }
 
+    enum Mode {
+        /** Every stream's question at the same instant: N requests arrive in one millisecond. */
+        BURST,
+        /**
+         * N streams at all times: stream i asks its first question at i/N of a reply's length, then the next
+         * as soon as its reply ends; only the questions after the first are measured, once N run at once.
+         */
+        STEADY;
+
+        String description(int questions, Duration replyLength) {
+            return this == BURST
+                    ? "**burst**: all streams ask at the same instant"
+                    : "**steady**: N streams at all times; each asks " + questions + " questions in a row, the first spread over "
+                            + replyLength.toMillis() + " ms (one reply); the first question of each is not measured";
+        }
+    }
+
+    /** How the N streams ask: {@code questions} in a row each, the i-th stream starting i/N of {@code spread} late. */
+    record Load(Mode mode, int streams, int questions, Duration spread) {
+        Duration startOf(int stream) {
+            return mode == Mode.BURST ? Duration.ZERO : spread.multipliedBy(stream).dividedBy(streams);
+        }
+
+        boolean measured(int question) {
+            return mode == Mode.BURST || question > 0;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         List<Integer> levels = new ArrayList<>();
         for (String level : System.getProperty("bench.streams", "100,1000").split(",")) {
@@ -45,6 +73,13 @@ public final class UpstreamBench {
         int firstTokenMs = Integer.getInteger("bench.firstTokenMs", 50);
         int gapMs = Integer.getInteger("bench.gapMs", 50);
         int rounds = Integer.getInteger("bench.rounds", 2);
+        List<Mode> modes = new ArrayList<>();
+        for (String mode : System.getProperty("bench.modes", "burst,steady").split(",")) {
+            modes.add(Mode.valueOf(mode.strip().toUpperCase(Locale.ROOT)));
+        }
+        int questions = Integer.getInteger("bench.questions", 4);
+        // one reply lasts this long at the fake's pace; steady streams start spread over it
+        Duration replyLength = Duration.ofMillis(firstTokenMs + (long) (tokens - 1) * gapMs);
         String jar = System.getProperty("bench.jar", "gateway/target/parley-gateway.jar");
 
         DisposableServer upstream = fakeUpstream(tokens, firstTokenMs, gapMs);
@@ -58,12 +93,17 @@ public final class UpstreamBench {
             System.out.printf(Locale.ROOT, "fake upstream: %d tokens, first after %d ms, then every %d ms; %d rounds each%n",
                     tokens, firstTokenMs, gapMs, rounds);
             // warm-up of both paths, not reported: enough messages for the JIT to compile the hot paths first
-            run(3, 50, tokens, upstreamUrl, trust, https, false);
-            System.out.println();
-            System.out.println("| streams | path | first token p50 | p99 | gap p50 | p99 | failed |");
-            System.out.println("|---:|---|---:|---:|---:|---:|---:|");
-            for (int streams : levels) {
-                run(rounds, streams, tokens, upstreamUrl, trust, https, true);
+            run(3, new Load(Mode.BURST, 50, 1, replyLength), upstreamUrl, trust, https, false);
+            for (Mode mode : modes) {
+                System.out.println();
+                System.out.println(mode.description(questions, replyLength));
+                System.out.println();
+                System.out.println("| streams | path | first token p50 | p99 | gap p50 | p99 | failed |");
+                System.out.println("|---:|---|---:|---:|---:|---:|---:|");
+                for (int streams : levels) {
+                    run(rounds, new Load(mode, streams, mode == Mode.BURST ? 1 : questions, replyLength),
+                            upstreamUrl, trust, https, true);
+                }
             }
         } finally {
             gateway.destroy();
@@ -74,8 +114,7 @@ public final class UpstreamBench {
         }
     }
 
-    private static void run(int rounds, int streams, int tokens, String upstreamUrl, SslContext trust, int https,
-                            boolean report) {
+    private static void run(int rounds, Load load, String upstreamUrl, SslContext trust, int https, boolean report) {
         Samples direct = new Samples(new ArrayList<>(), new ArrayList<>(), 0);
         Samples viaGateway = new Samples(new ArrayList<>(), new ArrayList<>(), 0);
         int directFailed = 0;
@@ -85,11 +124,11 @@ public final class UpstreamBench {
             Samples d;
             Samples g;
             if (round % 2 == 0) {
-                d = direct(streams, tokens, upstreamUrl);
-                g = viaGateway(streams, tokens, trust, https);
+                d = direct(load, upstreamUrl);
+                g = viaGateway(load, trust, https);
             } else {
-                g = viaGateway(streams, tokens, trust, https);
-                d = direct(streams, tokens, upstreamUrl);
+                g = viaGateway(load, trust, https);
+                d = direct(load, upstreamUrl);
             }
             direct.firstToken().addAll(d.firstToken());
             direct.gaps().addAll(d.gaps());
@@ -99,6 +138,7 @@ public final class UpstreamBench {
             gatewayFailed += g.failed();
         }
         if (report) {
+            int streams = load.streams();
             row(streams, "direct", direct, directFailed);
             row(streams, "gateway", viaGateway, gatewayFailed);
             System.out.printf(Locale.ROOT, "| %d | **overhead** | **%s** | **%s** | **%s** | **%s** | |%n", streams,
@@ -115,8 +155,9 @@ public final class UpstreamBench {
                 ms(p(samples.gaps(), 99)), failed);
     }
 
-    /** N clients posting to the fake themselves, all at once. */
-    private static Samples direct(int streams, int tokens, String upstreamUrl) {
+    /** N clients posting to the fake themselves, each its questions one after the other. */
+    private static Samples direct(Load load, String upstreamUrl) {
+        int streams = load.streams();
         ConnectionProvider pool = ConnectionProvider.builder("direct").maxConnections(streams + 10)
                 .pendingAcquireMaxCount(-1).build();
         HttpClient client = HttpClient.create(pool);
@@ -124,7 +165,8 @@ public final class UpstreamBench {
         ConcurrentLinkedQueue<Long> gaps = new ConcurrentLinkedQueue<>();
         String body = "{\"model\":\"bench\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         long failed = Flux.range(0, streams)
-                .flatMap(i -> Mono.defer(() -> {
+                .flatMap(i -> Mono.delay(load.startOf(i)).thenMany(Flux.range(0, load.questions())).concatMap(question -> Mono.defer(() -> {
+                    boolean measured = load.measured(question);
                     long start = System.nanoTime();
                     long[] last = {0};
                     return client.headers(h -> h.set("Content-Type", "application/json").set("Authorization", "Bearer bench"))
@@ -135,10 +177,8 @@ public final class UpstreamBench {
                                 long now = System.nanoTime();
                                 int events = count(chunk, "\"content\"");
                                 for (int e = 0; e < events; e++) {
-                                    if (last[0] == 0) {
-                                        first.add(now - start);
-                                    } else {
-                                        gaps.add(now - last[0]);
+                                    if (measured) {
+                                        (last[0] == 0 ? first : gaps).add(now - (last[0] == 0 ? start : last[0]));
                                     }
                                     last[0] = now;
                                 }
@@ -146,15 +186,19 @@ public final class UpstreamBench {
                             .then(Mono.fromCallable(() -> last[0] == 0 ? 1 : 0))
                             .timeout(Duration.ofSeconds(60))
                             .onErrorReturn(1);
-                }), streams)
+                })), streams)
                 .reduce(0, Integer::sum)
                 .block(Duration.ofMinutes(5));
         pool.disposeLater().block(Duration.ofSeconds(10));
         return new Samples(new ArrayList<>(first), new ArrayList<>(gaps), (int) failed);
     }
 
-    /** N visitors connected first; then all send one message at once and read the streamed reply. */
-    private static Samples viaGateway(int streams, int tokens, SslContext trust, int https) {
+    /**
+     * N visitors connected and welcomed first; then each asks its questions, the next as soon as the reply
+     * to the previous has ended, and reads the streamed replies.
+     */
+    private static Samples viaGateway(Load load, SslContext trust, int https) {
+        int streams = load.streams();
         ConnectionProvider pool = ConnectionProvider.builder("visitors").maxConnections(streams + 10)
                 .pendingAcquireMaxCount(-1).build();
         HttpClient client = HttpClient.create(pool).secure(spec -> spec.sslContext(trust));
@@ -168,34 +212,45 @@ public final class UpstreamBench {
                         .handle((in, out) -> {
                             long[] sent = {0};
                             long[] last = {0};
+                            int[] question = {0};
+                            int[] failures = {0};
+                            Sinks.Many<String> outgoing = Sinks.many().unicast().onBackpressureBuffer();
                             Sinks.One<Integer> done = Sinks.one();
+                            Runnable ask = () -> {
+                                last[0] = 0;
+                                sent[0] = System.nanoTime();
+                                outgoing.tryEmitNext("{\"type\":\"message\",\"clientMsgId\":\"b" + i + "-" + question[0]
+                                        + "\",\"text\":\"How do I embed the widget?\"}");
+                            };
+                            outgoing.tryEmitNext("{\"type\":\"hello\"}");
+                            // frames of one connection arrive one at a time, so the arrays need no locking
                             Mono<Void> reading = in.receive().asString().doOnNext(frame -> {
                                 long now = System.nanoTime();
                                 if (frame.contains("\"type\":\"welcome\"")) {
                                     ready.emitNext(true, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
                                 } else if (frame.contains("\"type\":\"reply.delta\"")) {
-                                    if (last[0] == 0) {
-                                        first.add(now - sent[0]);
-                                    } else {
-                                        gaps.add(now - last[0]);
+                                    if (load.measured(question[0])) {
+                                        (last[0] == 0 ? first : gaps).add(now - (last[0] == 0 ? sent[0] : last[0]));
                                     }
                                     last[0] = now;
                                 } else if (frame.contains("\"type\":\"reply.end\"")) {
-                                    done.tryEmitValue(frame.contains("\"finish\":\"stop\"") && last[0] != 0 ? 0 : 1);
+                                    if (!frame.contains("\"finish\":\"stop\"") || last[0] == 0) {
+                                        failures[0]++;
+                                    }
+                                    if (++question[0] < load.questions()) {
+                                        ask.run();
+                                    } else {
+                                        done.tryEmitValue(failures[0]);
+                                    }
                                 }
                             }).then();
-                            Mono<Void> writing = out.sendString(Flux.concat(
-                                    Mono.just("{\"type\":\"hello\"}"),
-                                    go.asMono().map(g -> {
-                                        sent[0] = System.nanoTime();
-                                        return "{\"type\":\"message\",\"clientMsgId\":\"b" + i + "\",\"text\":\"How do I embed the widget?\"}";
-                                    }),
-                                    done.asMono().then(Mono.empty()))).then();
+                            go.asMono().delayElement(load.startOf(i)).subscribe(g -> ask.run());
+                            Mono<Void> writing = out.sendString(outgoing.asFlux().takeUntilOther(done.asMono())).then();
                             return Mono.when(writing, reading.takeUntilOther(done.asMono())).then(done.asMono());
                         })
                         .next()
                         .timeout(Duration.ofSeconds(90))
-                        .onErrorReturn(1), streams)
+                        .onErrorReturn(load.questions()), streams)
                 .reduce(0, Integer::sum)
                 .cache();
         all.subscribe();
