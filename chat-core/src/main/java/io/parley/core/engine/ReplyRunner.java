@@ -182,6 +182,8 @@ final class ReplyRunner {
 
     private Mono<Finish> stream(ConversationId conversationId, MessageId messageId, Author author, Flux<String> pieces,
                                 Running state, StringBuilder text) {
+        // Followers get the start, the pieces in order, then the end: each is published once the one before it
+        // has been (or given up on), and the ports keep the order of what one node writes (see appendAndAnnounce).
         return quietly(bus.publish(conversationId, new LiveSignal.ReplyStart(conversationId, messageId, author)))
                 .thenMany(pieces)
                 .concatMap(piece -> {
@@ -199,13 +201,15 @@ final class ReplyRunner {
                     }
                     long offset = text.length();
                     text.append(accepted);
-                    return quietly(replies.append(conversationId, messageId, accepted, leases.node())
-                                    .onErrorResume(ReplyStreams.LeaseLostException.class, lost -> {
-                                        state.lost();
-                                        return Mono.empty();
-                                    }).then())
-                            .then(Mono.defer(() -> state.isLost() ? Mono.empty() : quietly(bus.publish(conversationId,
-                                    new LiveSignal.ReplyDelta(conversationId, messageId, offset, accepted)))));
+                    // One round trip: buffered for readers who resume, and announced to followers, unless the
+                    // reply was taken over. Redis down: the piece stays in text for the stored reply, unseen live.
+                    return quietly(replies.appendAndAnnounce(
+                                    new LiveSignal.ReplyDelta(conversationId, messageId, offset, accepted), leases.node())
+                            .onErrorResume(ReplyStreams.LeaseLostException.class, lost -> {
+                                state.lost();
+                                return Mono.empty();
+                            })
+                            .then());
                 })
                 .then(Mono.fromSupplier(() -> state.finishOr(Finish.STOP)))
                 .onErrorResume(e -> {

@@ -4,6 +4,7 @@ import io.parley.core.model.Author;
 import io.parley.core.model.BotId;
 import io.parley.core.model.ConversationId;
 import io.parley.core.model.MessageId;
+import io.parley.core.protocol.LiveSignal;
 import java.time.Duration;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -21,10 +22,15 @@ public interface ReplyStreams {
                      Duration leaseTtl);
 
     /**
-     * Appends a piece for {@code node}; returns the reply's whole length (in chars) after it. Errors with
-     * {@link LeaseLostException} when another node holds the reply's lease.
+     * Appends {@code delta}'s text to its reply for {@code node} and announces it to the conversation's
+     * followers, in one step: every node following the conversation receives {@code delta} as a
+     * {@link LiveSignal.ReplyDelta} from {@link EventBus#subscribe}, after the signals this node published on
+     * the {@link EventBus} before calling, and only when the piece was appended. Returns the reply's whole
+     * length (in chars) after it. Errors with {@link LeaseLostException}, announcing nothing, when another
+     * node holds the reply's lease, and with {@link IllegalStateException} when the reply was never begun,
+     * has ended or has expired.
      */
-    Mono<Long> append(ConversationId conversationId, MessageId messageId, String piece, String node);
+    Mono<Long> appendAndAnnounce(LiveSignal.ReplyDelta delta, String node);
 
     /**
      * Forgets the reply: its text and place in the index of leases. Its lease stays until it runs out,

@@ -91,4 +91,24 @@ class ReplyRunnerTest {
                 .anyMatch(LiveSignal.ReplyEnd.class::isInstance);
         assertThat(mem.log.all(conversation.id())).hasSize(1);
     }
+
+    @Test
+    void followersGetTheStartThenEachPieceOnceInOrderWithItsOffsetThenTheEnd() {
+        Conversation conversation = Objects.requireNonNull(mem.conversations
+                .openFor(Fixtures.WORKSPACE, Fixtures.BOT_ID, new VisitorId("v_order")).block(WAIT));
+        var stored = runner.reply(Fixtures.bot(BotLimits.DEFAULTS), conversation.id(), new MessageId("m_question"), "hi")
+                .toFuture();
+        var reply = scripted.nextReply();
+        reply.tryEmitNext("Hel");
+        reply.tryEmitNext("lo");
+        reply.tryEmitComplete();
+
+        assertThat(stored).succeedsWithin(WAIT);
+        MessageId replyId = stored.join();
+        assertThat(mem.bus.published).containsExactly(
+                new LiveSignal.ReplyStart(conversation.id(), replyId, Fixtures.bot(BotLimits.DEFAULTS).author()),
+                new LiveSignal.ReplyDelta(conversation.id(), replyId, 0, "Hel"),
+                new LiveSignal.ReplyDelta(conversation.id(), replyId, 3, "lo"),
+                new LiveSignal.ReplyEnd(conversation.id(), replyId, 1, Finish.STOP, 5));
+    }
 }

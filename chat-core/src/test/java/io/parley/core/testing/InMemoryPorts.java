@@ -71,7 +71,7 @@ public final class InMemoryPorts {
     public final VisitorStore visitors = new VisitorStore();
     public final IdentityStore identities = new IdentityStore();
     public final Bus bus = new Bus();
-    public final Replies replies = new Replies();
+    public final Replies replies = new Replies(bus);
     public final Limiter rateLimiter = new Limiter();
     public final Knowledge knowledge = new Knowledge();
 
@@ -367,9 +367,11 @@ public final class InMemoryPorts {
 
     /**
      * Live replies with leases on a clock of their own that only {@link #advance} moves, so tests
-     * decide when a lease runs out.
+     * decide when a lease runs out. Appended pieces are announced on {@code bus}; while the bus fails,
+     * appending fails too, as both are one round trip to Redis.
      */
     public static final class Replies implements ReplyStreams {
+        private final Bus bus;
         private final Map<MessageId, LiveReply> live = new LinkedHashMap<>();
         private final Map<MessageId, ConversationId> conversationOf = new HashMap<>();
         private final Map<MessageId, Origin> origins = new HashMap<>();
@@ -378,6 +380,10 @@ public final class InMemoryPorts {
         private long nowMillis;
 
         private record Lease(String node, long expiresAt) {
+        }
+
+        public Replies(Bus bus) {
+            this.bus = bus;
         }
 
         /** Moves the leases' clock on. */
@@ -402,19 +408,28 @@ public final class InMemoryPorts {
         }
 
         @Override
-        public synchronized Mono<Long> append(ConversationId conversationId, MessageId messageId, String piece,
-                                              String node) {
+        public Mono<Long> appendAndAnnounce(LiveSignal.ReplyDelta delta, String node) {
+            // announced outside the lock, for the bus delivers to its subscribers synchronously
+            return Mono.fromCallable(() -> append(delta, node))
+                    .flatMap(length -> bus.publish(delta.conversationId(), delta).thenReturn(length));
+        }
+
+        private synchronized long append(LiveSignal.ReplyDelta delta, String node) {
+            MessageId messageId = delta.messageId();
             String holder = holder(messageId);
             if (holder != null && !holder.equals(node)) {
-                return Mono.error(new LeaseLostException(messageId));
+                throw new LeaseLostException(messageId);
             }
             LiveReply r = live.get(messageId);
             if (r == null) {
-                return Mono.error(new IllegalStateException("no live reply " + messageId));
+                throw new IllegalStateException("no live reply " + messageId);
             }
-            LiveReply next = new LiveReply(messageId, r.author(), r.textSoFar() + piece);
+            if (bus.failing.get()) {
+                throw new IllegalStateException("Redis down");
+            }
+            LiveReply next = new LiveReply(messageId, r.author(), r.textSoFar() + delta.text());
             live.put(messageId, next);
-            return Mono.just((long) next.textSoFar().length());
+            return next.textSoFar().length();
         }
 
         @Override

@@ -48,6 +48,10 @@ public final class RedisAdapters implements AutoCloseable {
         RedisKeys keys = new RedisKeys(keyPrefix);
         this.keys = keys;
         this.commands = new LazyConnection<>(client, RedisClient::connect, keys.clientName("commands"));
+        // One connection for both on purpose: a reply's start (published by the bus) and its deltas (published
+        // by the reply streams' append script) reach Redis in the order they were written, so the start cannot
+        // be overtaken even when its caller stopped waiting for it (a timed-out command still queued is either
+        // written ahead of the next one or, cancelled, never written); two connections would not keep that order.
         this.eventBus = new RedisEventBus(client, commands, keys);
         this.replyStreams = new RedisReplyStreams(commands, keys, RedisReplyStreams.DEFAULT_TTL);
         this.rateLimiter = new RedisRateLimiter(commands, keys);

@@ -12,6 +12,8 @@ import io.parley.core.model.BotId;
 import io.parley.core.model.ConversationId;
 import io.parley.core.model.MessageId;
 import io.parley.core.port.ReplyStreams;
+import io.parley.core.protocol.LiveSignal;
+import io.parley.core.protocol.LiveSignalCodec;
 import java.time.Duration;
 import java.util.List;
 import reactor.core.publisher.Flux;
@@ -23,7 +25,9 @@ import reactor.core.publisher.Mono;
  * the node's id with a short TTL. Text keys expire {@code ttl} after the last begin, append or renewal,
  * so a reply nobody ends leaves nothing behind for long. The index of leases (a sorted set by expiry on
  * the Redis clock) lets any node find replies whose lease ran out; every decision (append, renew,
- * claim) is a script on the reply's own keys. Redis failures are errors for the caller.
+ * claim) is a script on the reply's own keys. The append script also publishes the piece's
+ * {@code reply.delta} on the conversation's event channel, as {@link RedisEventBus} would, so a piece
+ * costs one round trip. Redis failures are errors for the caller.
  */
 final class RedisReplyStreams implements ReplyStreams {
     static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
@@ -32,6 +36,7 @@ final class RedisReplyStreams implements ReplyStreams {
 
     private final LazyConnection<StatefulRedisConnection<String, String>> redis;
     private final RedisKeys keys;
+    private final LiveSignalCodec codec = new LiveSignalCodec();
     private final String ttlMillis;
     private final RedisScript begin = RedisScript.named("reply-begin.lua");
     private final RedisScript append = RedisScript.named("reply-append.lua");
@@ -61,10 +66,15 @@ final class RedisReplyStreams implements ReplyStreams {
     }
 
     @Override
-    public Mono<Long> append(ConversationId conversationId, MessageId messageId, String piece, String node) {
-        return redis.get()
-                .flatMap(c -> append.run(c.reactive(), replyKeys(conversationId, messageId), piece,
-                        Integer.toString(piece.length()), ttlMillis, messageId.value(), node))
+    public Mono<Long> appendAndAnnounce(LiveSignal.ReplyDelta delta, String node) {
+        ConversationId conversationId = delta.conversationId();
+        MessageId messageId = delta.messageId();
+        String piece = delta.text();
+        return Mono.fromCallable(() -> codec.encode(delta))
+                .flatMap(signal -> redis.get()
+                        .flatMap(c -> append.run(c.reactive(), replyKeys(conversationId, messageId), piece,
+                                Integer.toString(piece.length()), ttlMillis, messageId.value(), node,
+                                keys.events(conversationId), signal)))
                 .timeout(TIMEOUT)
                 .flatMap(length -> length == -2
                         ? Mono.error(new LeaseLostException(messageId))

@@ -1,7 +1,9 @@
--- KEYS as in reply-begin.lua. ARGV: piece, its length in UTF-16 units, ttl ms, message id, node.
+-- KEYS as in reply-begin.lua. ARGV: piece, its length in UTF-16 units, ttl ms, message id, node, the
+-- conversation's event channel, the piece's reply.delta signal as LiveSignalCodec encodes it.
+-- Appends the piece and publishes the signal to the conversation's followers, in one round trip.
 -- Returns the reply's length in UTF-16 units after the piece (APPEND would count UTF-8 bytes),
 -- -1 when the reply was never begun, has ended or has expired, -2 when another node holds its lease
--- (the reply was taken over: the caller must stop).
+-- (the reply was taken over: the caller must stop); in both cases nothing is published.
 local holder = redis.call('GET', KEYS[4])
 if holder and holder ~= ARGV[5] then
   return -2
@@ -15,4 +17,5 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('SADD', KEYS[3], ARGV[4])
 redis.call('PEXPIRE', KEYS[3], ARGV[3])
+redis.call('PUBLISH', ARGV[6], ARGV[7])
 return length

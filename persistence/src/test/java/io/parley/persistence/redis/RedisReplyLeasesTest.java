@@ -3,6 +3,7 @@ package io.parley.persistence.redis;
 import static io.parley.persistence.redis.RedisTestSupport.BOT;
 import static io.parley.persistence.redis.RedisTestSupport.TIMEOUT;
 import static io.parley.persistence.redis.RedisTestSupport.conversation;
+import static io.parley.persistence.redis.RedisTestSupport.delta;
 import static io.parley.persistence.redis.RedisTestSupport.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -74,7 +75,7 @@ class RedisReplyLeasesTest extends SharedRedisTest {
         assertThat(admin.pttl(keys.replyLease(c, m))).isGreaterThan(3_000L);
         StepVerifier.create(replies.renew(c, m, "n_other", Duration.ofSeconds(20))).expectNext(false).expectComplete()
                 .verify(TIMEOUT);
-        StepVerifier.create(replies.append(c, m, "x", "n_other")).expectError(LeaseLostException.class).verify(TIMEOUT);
+        StepVerifier.create(replies.appendAndAnnounce(delta(c, m, 0, "x"), "n_other")).expectError(LeaseLostException.class).verify(TIMEOUT);
         assertThat(admin.get(keys.replyLease(c, m))).isEqualTo(NODE);
     }
 
@@ -89,7 +90,7 @@ class RedisReplyLeasesTest extends SharedRedisTest {
 
     @Test
     void ofNodesRacingToClaimAnExpiredReplyExactlyOneGetsItWithItsTextAndOrigin() {
-        replies.begin(c, m, BOT, origin, SHORT).then(replies.append(c, m, "partial ", NODE)).block(TIMEOUT);
+        replies.begin(c, m, BOT, origin, SHORT).then(replies.appendAndAnnounce(delta(c, m, 0, "partial "), NODE)).block(TIMEOUT);
         await().atMost(TIMEOUT).until(() -> admin.exists(keys.replyLease(c, m)) == 0);
         List<RedisAdapters> claimers = List.of(node(), node(), node(), node(), node(), node());
 
@@ -110,7 +111,7 @@ class RedisReplyLeasesTest extends SharedRedisTest {
         assertThat(replies.expired(100).collectList().block(TIMEOUT)).doesNotContain(new ReplyRef(c, m));
 
         // the generating node, back from a pause, is fenced
-        StepVerifier.create(replies.append(c, m, "late", NODE)).expectError(LeaseLostException.class).verify(TIMEOUT);
+        StepVerifier.create(replies.appendAndAnnounce(delta(c, m, 8, "late"), NODE)).expectError(LeaseLostException.class).verify(TIMEOUT);
         StepVerifier.create(replies.renew(c, m, NODE, SHORT)).expectNext(false).expectComplete().verify(TIMEOUT);
         StepVerifier.create(replies.release(c, m, NODE)).expectNext(false).expectComplete().verify(TIMEOUT);
     }
@@ -142,7 +143,7 @@ class RedisReplyLeasesTest extends SharedRedisTest {
 
     @Test
     void aReleasedReplyIsExpiredAtOnceAndClaimable() {
-        replies.begin(c, m, BOT, origin, Duration.ofSeconds(30)).then(replies.append(c, m, "half", NODE)).block(TIMEOUT);
+        replies.begin(c, m, BOT, origin, Duration.ofSeconds(30)).then(replies.appendAndAnnounce(delta(c, m, 0, "half"), NODE)).block(TIMEOUT);
 
         StepVerifier.create(replies.release(c, m, "n_other")).expectNext(false).expectComplete().verify(TIMEOUT);
         StepVerifier.create(replies.release(c, m, NODE)).expectNext(true).expectComplete().verify(TIMEOUT);

@@ -3,6 +3,7 @@ package io.parley.persistence.redis;
 import static io.parley.persistence.redis.RedisTestSupport.BOT;
 import static io.parley.persistence.redis.RedisTestSupport.TIMEOUT;
 import static io.parley.persistence.redis.RedisTestSupport.conversation;
+import static io.parley.persistence.redis.RedisTestSupport.delta;
 import static io.parley.persistence.redis.RedisTestSupport.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,9 +50,9 @@ class RedisReplyStreamsTest extends SharedRedisTest {
         MessageId m = message();
 
         StepVerifier.create(replies.begin(c, m, BOT, ORIGIN, LEASE)
-                        .then(replies.append(c, m, "héllo ", NODE))
-                        .concatWith(replies.append(c, m, "👋", NODE))
-                        .concatWith(replies.append(c, m, "", NODE)))
+                        .then(replies.appendAndAnnounce(delta(c, m, 0, "héllo "), NODE))
+                        .concatWith(replies.appendAndAnnounce(delta(c, m, 6, "👋"), NODE))
+                        .concatWith(replies.appendAndAnnounce(delta(c, m, 8, ""), NODE)))
                 .expectNext(6L, 8L, 8L)
                 .expectComplete()
                 .verify(TIMEOUT);
@@ -80,8 +81,8 @@ class RedisReplyStreamsTest extends SharedRedisTest {
         StepVerifier.create(replies.begin(c, first, BOT, ORIGIN, LEASE)
                         .then(replies.begin(c, second, agentBot, ORIGIN, LEASE))
                         .then(replies.begin(other, message(), BOT, ORIGIN, LEASE))
-                        .then(replies.append(c, first, "one", NODE))
-                        .then(replies.append(c, second, "two", NODE))
+                        .then(replies.appendAndAnnounce(delta(c, first, 0, "one"), NODE))
+                        .then(replies.appendAndAnnounce(delta(c, second, 0, "two"), NODE))
                         .thenMany(replies.live(c))
                         .collectList())
                 .assertNext(live -> assertThat(live).containsExactlyInAnyOrder(
@@ -103,7 +104,7 @@ class RedisReplyStreamsTest extends SharedRedisTest {
             admin.pexpire(key, 5_000);
         }
 
-        replies.append(c, m, "more", NODE).block(TIMEOUT);
+        replies.appendAndAnnounce(delta(c, m, 0, "more"), NODE).block(TIMEOUT);
         for (String key : replyKeys) {
             assertThat(admin.pttl(key)).as(key).isGreaterThan(Duration.ofMinutes(9).toMillis());
         }
@@ -129,10 +130,10 @@ class RedisReplyStreamsTest extends SharedRedisTest {
     void appendToAReplyThatWasNeverBegunOrHasEndedErrors() {
         ConversationId c = conversation();
         MessageId m = message();
-        StepVerifier.create(replies.append(c, m, "x", NODE))
+        StepVerifier.create(replies.appendAndAnnounce(delta(c, m, 0, "x"), NODE))
                 .expectError(IllegalStateException.class)
                 .verify(TIMEOUT);
-        StepVerifier.create(replies.begin(c, m, BOT, ORIGIN, LEASE).then(replies.end(c, m)).then(replies.append(c, m, "x", NODE)))
+        StepVerifier.create(replies.begin(c, m, BOT, ORIGIN, LEASE).then(replies.end(c, m)).then(replies.appendAndAnnounce(delta(c, m, 0, "x"), NODE)))
                 .expectError(IllegalStateException.class)
                 .verify(TIMEOUT);
         assertThat(admin.exists(keys.replyText(c, m), keys.replyMeta(c, m))).isZero();
@@ -143,9 +144,9 @@ class RedisReplyStreamsTest extends SharedRedisTest {
         ConversationId c = conversation();
         MessageId m = message();
         StepVerifier.create(replies.begin(c, m, BOT, ORIGIN, LEASE)
-                        .then(replies.append(c, m, "lost", NODE))
+                        .then(replies.appendAndAnnounce(delta(c, m, 0, "lost"), NODE))
                         .then(replies.begin(c, m, BOT, ORIGIN, LEASE))
-                        .then(replies.append(c, m, "ab", NODE)))
+                        .then(replies.appendAndAnnounce(delta(c, m, 0, "ab"), NODE)))
                 .expectNext(2L)
                 .expectComplete()
                 .verify(TIMEOUT);

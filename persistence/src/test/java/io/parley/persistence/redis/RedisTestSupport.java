@@ -7,6 +7,7 @@ import io.parley.core.model.Author;
 import io.parley.core.model.AuthorRole;
 import io.parley.core.model.ConversationId;
 import io.parley.core.model.MessageId;
+import io.parley.core.protocol.LiveSignal;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
@@ -43,6 +44,11 @@ final class RedisTestSupport {
 
     static MessageId message() {
         return new MessageId("m_" + UUID.randomUUID().toString().replace("-", ""));
+    }
+
+    /** A piece of reply {@code m} of {@code c} that starts at {@code offset}. */
+    static LiveSignal.ReplyDelta delta(ConversationId c, MessageId m, long offset, String text) {
+        return new LiveSignal.ReplyDelta(c, m, offset, text);
     }
 
     /** The id of the server-side client named {@code name}, or -1. */
