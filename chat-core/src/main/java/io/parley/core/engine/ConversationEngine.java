@@ -163,13 +163,16 @@ public final class ConversationEngine {
         });
     }
 
+    /**
+     * Both message limits in one decision (one Redis round trip). They are grouped by workspace because a
+     * visitor and a widget key each belong to one, so the grouping splits no window.
+     */
     private Mono<RateLimiter.Decision> checkMessageRate(VisitorSession session) {
         BotLimits limits = session.bot().limits();
-        return ports.rateLimiter().tryAcquire("msg:v:" + session.visitorId().value(), limits.messagesPerVisitor())
-                .flatMap(perVisitor -> !perVisitor.allowed()
-                        ? Mono.just(perVisitor)
-                        : ports.rateLimiter().tryAcquire("msg:k:" + session.key().key() + ":" + session.clientAddress(),
-                                limits.messagesPerKeyAndIp()));
+        return ports.rateLimiter().tryAcquireAll(session.bot().workspaceId().value(), List.of(
+                new RateLimiter.KeyedLimit("msg:v:" + session.visitorId().value(), limits.messagesPerVisitor()),
+                new RateLimiter.KeyedLimit("msg:k:" + session.key().key() + ":" + session.clientAddress(),
+                        limits.messagesPerKeyAndIp())));
     }
 
     /**

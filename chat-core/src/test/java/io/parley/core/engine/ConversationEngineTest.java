@@ -321,6 +321,33 @@ class ConversationEngineTest {
     }
 
     @Test
+    void aMessageRefusedByTheKeyAndAddressLimitUsesNoPermitOfTheVisitorsLimitInOneDecisionPerMessage() {
+        BotLimits limits = new BotLimits(new RateLimit(2, Duration.ofSeconds(10)), new RateLimit(2, Duration.ofMinutes(1)),
+                RateLimit.UNLIMITED);
+        WidgetKey key = Fixtures.key(limits);
+        ConversationEngine engine = engine();
+        VisitorSession visitor = start(engine, key);
+        VisitorSession neighbour = start(engine, key);
+        post(engine, visitor, "v1", "one");
+        post(engine, neighbour, "n1", "the address's second and last");
+
+        ServerFrame refused = engine.post(visitor, new ClientFrame.PostMessage("v2", "two")).block(WAIT);
+        assertThat(refused).isInstanceOfSatisfying(ServerFrame.Error.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCodes.RATE_LIMITED);
+            assertThat(e.retryAfterMs()).isEqualTo(Duration.ofMinutes(1).toMillis());
+        });
+
+        // from another address the visitor still has the permit the refused message did not use
+        VisitorSession elsewhere = engine.startVisitor(key, new ClientFrame.Hello(visitor.visitorToken(), null, null),
+                "198.51.100.7").block(WAIT).session();
+        assertThat(elsewhere.visitorId()).isEqualTo(visitor.visitorId());
+        post(engine, elsewhere, "v3", "three");
+        assertThat(engine.post(elsewhere, new ClientFrame.PostMessage("v4", "four")).block(WAIT))
+                .isInstanceOfSatisfying(ServerFrame.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.RATE_LIMITED));
+        assertThat(mem.rateLimiter.decisions).as("one decision per message").hasValue(5);
+    }
+
+    @Test
     void aForgedVisitorTokenIsRefusedAsNotAuthenticated() {
         StepVerifier.create(engine().startVisitor(Fixtures.key(),
                         new ClientFrame.Hello("v1.v_x.w_test.99999999999.forged", null, null), "203.0.113.5"))

@@ -37,6 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -509,18 +510,30 @@ public final class InMemoryPorts {
         }
     }
 
-    /** A fixed-window limiter counting per key; windows never roll over in tests. */
+    /**
+     * A fixed-window limiter counting per group and key, all or nothing like the real one; windows never
+     * roll over in tests. {@link #decisions} counts the calls, one per decision.
+     */
     public static final class Limiter implements RateLimiter {
         private final Map<String, Integer> counts = new HashMap<>();
+        public final AtomicInteger decisions = new AtomicInteger();
 
         @Override
-        public synchronized Mono<Decision> tryAcquire(String key, RateLimit limit) {
-            if (limit.unlimited()) {
-                return Mono.just(Decision.ALLOWED);
+        public synchronized Mono<Decision> tryAcquireAll(String group, List<KeyedLimit> limits) {
+            decisions.incrementAndGet();
+            long retryAfter = 0;
+            for (KeyedLimit limit : limits) {
+                if (!limit.limit().unlimited()
+                        && counts.getOrDefault(group + " " + limit.key(), 0) >= limit.limit().permits()) {
+                    retryAfter = Math.max(retryAfter, limit.limit().window().toMillis());
+                }
             }
-            int n = counts.merge(key, 1, Integer::sum);
-            return Mono.just(n <= limit.permits() ? Decision.ALLOWED
-                    : new Decision(false, limit.window().toMillis()));
+            if (retryAfter > 0) {
+                return Mono.just(new Decision(false, retryAfter));
+            }
+            limits.stream().filter(limit -> !limit.limit().unlimited())
+                    .forEach(limit -> counts.merge(group + " " + limit.key(), 1, Integer::sum));
+            return Mono.just(Decision.ALLOWED);
         }
     }
 

@@ -28,7 +28,9 @@ import reactor.core.publisher.Mono;
  * <li>{@code <p>{w_…}:agents} — the workspace's open agent sockets, scored with their expiry (sorted set)</li>
  * <li>{@code <p>{c_…}:retried:m_…} — set once a question whose reply was taken over is answered again</li>
  * <li>{@code <p>{replies}:leases} — every live reply ({@code "c_… m_…"}) by lease expiry in ms (sorted set)</li>
- * <li>{@code <p>{key}:rl} — events admitted under a rate-limit key (sorted set)</li>
+ * <li>{@code <p>{key}:rl} — events admitted under a rate-limit key decided alone (sorted set)</li>
+ * <li>{@code <p>{group}:rl:key} — the same for a key decided together with others of its group, e.g. a
+ * workspace's {@code msg:v:<visitor>} and {@code msg:k:<widget key>:<address>}</li>
  * <li>{@code <p>{auth:<kind>:<subject hash>}:w}, {@code :lock}, {@code :n} — an auth-throttle subject's
  * counted events (sorted set), its lockout in force (string with a TTL), its lockouts so far (counter)</li>
  * <li>{@code <p>{job:<run>}:claim} — the node that claimed one run of a job, e.g. a scheduled backup

@@ -59,8 +59,12 @@ record RedisKeys(String prefix) {
         return prefix + "{" + workspace.value() + "}:agents";
     }
 
-    String rateLimit(String key) {
-        return prefix + "{" + key + "}:rl";
+    /**
+     * One rate-limit window of a group; the group is the hash tag, so that one decision can span the
+     * group's windows. A key that is its own group keeps the short name {@code <p>{key}:rl}.
+     */
+    String rateLimit(String group, String key) {
+        return group.equals(key) ? prefix + "{" + key + "}:rl" : prefix + "{" + group + "}:rl:" + key;
     }
 
     /** A CLIENT SETNAME value (no spaces or control characters) that tells this prefix's connections apart. */

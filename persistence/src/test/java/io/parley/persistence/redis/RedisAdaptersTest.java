@@ -28,7 +28,8 @@ class RedisAdaptersTest extends SharedRedisTest {
         assertThat(keys.replyText(c, m)).isEqualTo("parley:dev:{c_42}:reply:m_7");
         assertThat(keys.replyMeta(c, m)).isEqualTo("parley:dev:{c_42}:reply:m_7:meta");
         assertThat(keys.liveReplies(c)).isEqualTo("parley:dev:{c_42}:replies");
-        assertThat(keys.rateLimit("ip:10.0.0.1")).isEqualTo("parley:dev:{ip:10.0.0.1}:rl");
+        assertThat(keys.rateLimit("ip:10.0.0.1", "ip:10.0.0.1")).isEqualTo("parley:dev:{ip:10.0.0.1}:rl");
+        assertThat(keys.rateLimit("w_1", "msg:v:v_1")).isEqualTo("parley:dev:{w_1}:rl:msg:v:v_1");
         assertThat(keys.clientName("events")).isEqualTo("parley:dev:events");
         assertThat(new RedisKeys("my env ").clientName("events")).isEqualTo("my_env_events");
     }
