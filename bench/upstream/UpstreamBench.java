@@ -277,6 +277,9 @@ public final class UpstreamBench {
     }
 
     /**
+     * Message limits as a real bot has them (20 per visitor per 10 s; per key and address raised to a million
+     * a minute, as every bench visitor comes from 127.0.0.1), so each message is checked in Redis; new
+     * connections unlimited.
      * {@code origin}: what Netty's WebSocket client sends as Origin (from the URI). No upstream API key: the
      * fake needs none, and a stored one is sealed with the keyset (the gateway's own API stores it so).
      */
@@ -288,10 +291,12 @@ public final class UpstreamBench {
                     INSERT INTO bots (id, workspace_id, name, greeting, responder, openai_base_url, openai_model,
                                       openai_api_key, messages_per_visitor_permits, messages_per_key_ip_permits,
                                       connections_per_key_ip_permits, allow_native_clients, allowed_origins)
-                    VALUES (?, 'w_demo', 'Upstream bench', 'Hi', 'openai', ?, 'bench-model', NULL, 0, 0, 0, true,
+                    VALUES (?, 'w_demo', 'Upstream bench', 'Hi', 'openai', ?, 'bench-model', NULL, 20, 1000000, 0, true,
                             ARRAY[?])
                     ON CONFLICT (id) DO UPDATE SET openai_base_url = EXCLUDED.openai_base_url, archived_at = NULL,
                         openai_api_key = NULL,
+                        messages_per_visitor_permits = EXCLUDED.messages_per_visitor_permits,
+                        messages_per_key_ip_permits = EXCLUDED.messages_per_key_ip_permits,
                         allowed_origins = EXCLUDED.allowed_origins""")) {
                 bot.setString(1, BOT);
                 bot.setString(2, upstreamUrl);
