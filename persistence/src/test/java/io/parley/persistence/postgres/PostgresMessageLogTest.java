@@ -10,14 +10,22 @@ import io.parley.core.model.StoredEvent;
 import io.parley.core.port.MessageLog;
 import io.parley.core.port.MessageLog.Appended;
 import io.parley.persistence.testing.TestDatabase;
+import io.parley.core.port.Clock;
+import io.parley.persistence.testing.TestKeys;
 import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.Test;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.LongStream;
 
 import static io.parley.persistence.postgres.Fixtures.TIMEOUT;
@@ -113,6 +121,218 @@ class PostgresMessageLogTest {
     }
 
     @Test
+    void eightNodesAppendingMessagesRepliesAndHandoffsAtOnceGetSeqsOneToNWhoseTextsOpen() {
+        ConversationId conversation = Fixtures.newConversation(adapters);
+        int nodes = 8;
+        int appendsPerNode = 50;
+        int total = nodes * appendsPerNode;
+        List<ConnectionPool> pools = new ArrayList<>();
+        try {
+            Map<MessageId, String> textsSent = new ConcurrentHashMap<>();
+            List<Flux<StoredEvent>> appenders = new ArrayList<>();
+            for (int node = 0; node < nodes; node++) {
+                ConnectionPool pool = TestDatabase.newPool(1);
+                pools.add(pool);
+                MessageLog nodeLog = Fixtures.adapters(pool).messageLog();
+                int n = node;
+                appenders.add(Flux.range(0, appendsPerNode).flatMap(i -> {
+                    MessageId id = ids.messageId();
+                    String text = "node " + n + " append " + i;
+                    return switch (i % 3) {
+                        case 0 -> Mono.fromRunnable(() -> textsSent.put(id, text))
+                                .then(nodeLog.appendClientMessage(conversation, id, VISITOR, "n" + n + "-" + i, text))
+                                .map(Appended::message);
+                        case 1 -> Mono.fromRunnable(() -> textsSent.put(id, text))
+                                .then(nodeLog.appendReply(conversation, id, BOT, text, Finish.STOP))
+                                .map(Appended::message);
+                        default -> nodeLog.appendHandoff(conversation,
+                                i % 2 == 0 ? HandoffState.REQUESTED : HandoffState.RELEASED, null);
+                    };
+                }, 3));
+            }
+            List<Long> allSeqs = LongStream.rangeClosed(1, total).boxed().toList();
+
+            StepVerifier.create(Flux.merge(appenders).map(StoredEvent::seq).collectList())
+                    .assertNext(seqs -> assertThat(seqs).containsExactlyInAnyOrderElementsOf(allSeqs))
+                    .expectComplete()
+                    .verify(TIMEOUT);
+            // read opens every text with (conversation, seq): a text sealed for another seq would fail here
+            StepVerifier.create(log.read(conversation, 0, Long.MAX_VALUE, total + 1).collectList())
+                    .assertNext(events -> {
+                        assertThat(events).extracting(StoredEvent::seq).containsExactlyElementsOf(allSeqs);
+                        List<StoredEvent.Message> messages = events.stream()
+                                .filter(StoredEvent.Message.class::isInstance).map(StoredEvent.Message.class::cast)
+                                .toList();
+                        assertThat(messages).hasSize(textsSent.size());
+                        assertThat(messages).allSatisfy(message ->
+                                assertThat(message.text()).isEqualTo(textsSent.get(message.messageId())));
+                    })
+                    .expectComplete()
+                    .verify(TIMEOUT);
+            StepVerifier.create(log.lastSeq(conversation)).expectNext((long) total).expectComplete().verify(TIMEOUT);
+        } finally {
+            pools.forEach(ConnectionPool::dispose);
+        }
+    }
+
+    @Test
+    void sameClientMsgIdAndReplyFromFourNodesWhileOthersAppendStoreOneEventEach() {
+        ConversationId conversation = Fixtures.newConversation(adapters);
+        MessageId replyId = ids.messageId();
+        List<ConnectionPool> pools = new ArrayList<>();
+        try {
+            List<Flux<Appended>> appenders = new ArrayList<>();
+            for (int node = 0; node < 4; node++) {
+                ConnectionPool pool = TestDatabase.newPool(2);
+                pools.add(pool);
+                MessageLog nodeLog = Fixtures.adapters(pool).messageLog();
+                int n = node;
+                appenders.add(Flux.range(0, 30).flatMap(i -> switch (i % 3) {
+                    case 0 -> nodeLog.appendClientMessage(conversation, ids.messageId(), VISITOR, "same", "hi");
+                    case 1 -> nodeLog.appendReply(conversation, replyId, BOT, "the answer", Finish.STOP);
+                    default -> nodeLog.appendClientMessage(conversation, ids.messageId(), VISITOR,
+                            "n" + n + "-" + i, "other");
+                }, 4));
+            }
+
+            StepVerifier.create(Flux.merge(appenders).collectList())
+                    .assertNext(appended -> {
+                        assertThat(appended).hasSize(120);
+                        List<Appended> same = appended.stream()
+                                .filter(a -> "same".equals(a.message().clientMsgId())).toList();
+                        List<Appended> replies = appended.stream()
+                                .filter(a -> a.message().messageId().equals(replyId)).toList();
+                        assertThat(same).hasSize(40).filteredOn(Appended::created).hasSize(1);
+                        assertThat(same).extracting(Appended::message).containsOnly(same.get(0).message());
+                        assertThat(replies).hasSize(40).filteredOn(Appended::created).hasSize(1);
+                        assertThat(replies).extracting(Appended::message).containsOnly(replies.get(0).message());
+                        assertThat(appended).filteredOn(Appended::created).hasSize(42)
+                                .extracting(a -> a.message().seq())
+                                .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 42).boxed().toList());
+                    })
+                    .expectComplete()
+                    .verify(TIMEOUT);
+            StepVerifier.create(log.read(conversation, 0, Long.MAX_VALUE, 1000).map(StoredEvent::seq).collectList())
+                    .expectNext(LongStream.rangeClosed(1, 42).boxed().toList())
+                    .expectComplete()
+                    .verify(TIMEOUT);
+        } finally {
+            pools.forEach(ConnectionPool::dispose);
+        }
+    }
+
+    @Test
+    void commonCaseAppendIsOneStatementWithoutTransaction() {
+        ConversationId conversation = Fixtures.newConversation(adapters);
+        StatementLog sent = new StatementLog();
+        MessageLog counted = Fixtures.adapters(sent.wrap(TestDatabase.connectionFactory())).messageLog();
+        MessageId replyId = ids.messageId();
+
+        StepVerifier.create(counted.appendClientMessage(conversation, ids.messageId(), VISITOR, "c1", "first"))
+                .expectNextMatches(a -> a.created() && a.message().seq() == 1)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(sent.takeSent()).containsExactly("WITH taken");
+        StepVerifier.create(counted.appendReply(conversation, replyId, BOT, "answer", Finish.STOP))
+                .expectNextMatches(a -> a.created() && a.message().seq() == 2)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(sent.takeSent()).containsExactly("WITH taken");
+        StepVerifier.create(counted.appendHandoff(conversation, HandoffState.REQUESTED, null))
+                .expectNextMatches(h -> h.seq() == 3)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(sent.takeSent()).containsExactly("WITH taken");
+        StepVerifier.create(counted.appendClientMessage(conversation, ids.messageId(), VISITOR, "c1", "first"))
+                .expectNextMatches(a -> !a.created() && a.message().seq() == 1 && a.message().text().equals("first"))
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(counted.appendReply(conversation, replyId, BOT, "answer", Finish.STOP))
+                .expectNextMatches(a -> !a.created() && a.message().seq() == 2)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(sent.takeSent()).containsExactly("WITH taken", "WITH taken");
+        StepVerifier.create(log.lastSeq(conversation)).expectNext(3L).expectComplete().verify(TIMEOUT);
+    }
+
+    @Test
+    void staleSeqHintAfterAnotherNodeAppendedStillGivesTheNextSeqInTwoStatements() {
+        ConversationId conversation = Fixtures.newConversation(adapters);
+        StatementLog sentByA = new StatementLog();
+        StatementLog sentByB = new StatementLog();
+        MessageLog nodeA = Fixtures.adapters(sentByA.wrap(TestDatabase.connectionFactory())).messageLog();
+        MessageLog nodeB = Fixtures.adapters(sentByB.wrap(TestDatabase.connectionFactory())).messageLog();
+
+        StepVerifier.create(nodeA.appendClientMessage(conversation, ids.messageId(), VISITOR, "a1", "a one"))
+                .expectNextMatches(a -> a.message().seq() == 1)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(sentByA.takeSent()).containsExactly("WITH taken");
+        // B knows nothing of the conversation yet: its first append learns the last seq, then appends
+        StepVerifier.create(nodeB.appendReply(conversation, ids.messageId(), BOT, "b one", Finish.STOP))
+                .expectNextMatches(a -> a.created() && a.message().seq() == 2)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(sentByB.takeSent()).containsExactly("WITH taken", "WITH taken");
+        StepVerifier.create(nodeB.appendHandoff(conversation, HandoffState.REQUESTED, null))
+                .expectNextMatches(h -> h.seq() == 3)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(sentByB.takeSent()).containsExactly("WITH taken");
+        // A's hint says 1, the conversation is at 3
+        StepVerifier.create(nodeA.appendClientMessage(conversation, ids.messageId(), VISITOR, "a2", "a two"))
+                .expectNextMatches(a -> a.created() && a.message().seq() == 4)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(sentByA.takeSent()).containsExactly("WITH taken", "WITH taken");
+        StepVerifier.create(nodeA.appendHandoff(conversation, HandoffState.RELEASED, null))
+                .expectNextMatches(h -> h.seq() == 5)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(sentByA.takeSent()).containsExactly("WITH taken");
+
+        StepVerifier.create(log.read(conversation, 0, Long.MAX_VALUE, 10)
+                        .map(e -> e.seq() + ":" + (e instanceof StoredEvent.Message m ? m.text() : "handoff"))
+                        .collectList())
+                .expectNext(List.of("1:a one", "2:b one", "3:handoff", "4:a two", "5:handoff"))
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void appendWhosePredictionsAreUsedUpTakesTheConversationsLock() {
+        ConversationId conversation = Fixtures.newConversation(adapters);
+        StepVerifier.create(log.appendClientMessage(conversation, ids.messageId(), VISITOR, "first", "one"))
+                .expectNextCount(1)
+                .expectComplete()
+                .verify(TIMEOUT);
+        StatementLog sent = new StatementLog();
+        ConnectionFactory connections = sent.wrap(TestDatabase.connectionFactory());
+        MessageLog onePrediction = new PostgresMessageLog(DatabaseClient.create(connections),
+                TransactionalOperator.create(new R2dbcTransactionManager(connections)), Clock.system(),
+                new FieldCodec(TestKeys.encryption()), 1);
+
+        StepVerifier.create(onePrediction.appendClientMessage(conversation, ids.messageId(), VISITOR, "second", "two"))
+                .expectNextMatches(a -> a.created() && a.message().seq() == 2)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(sent.takeSent()).containsExactly("WITH taken",
+                "beginTransaction", "SELECT last_seq", "WITH taken", "commitTransaction");
+        StepVerifier.create(onePrediction.appendClientMessage(conversation, ids.messageId(), VISITOR, "first", "one"))
+                .expectNextMatches(a -> !a.created() && a.message().seq() == 1)
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(onePrediction.appendHandoff(ids.conversationId(), HandoffState.REQUESTED, null))
+                .expectError(MessageLog.UnknownConversationException.class)
+                .verify(TIMEOUT);
+        StepVerifier.create(log.read(conversation, 0, Long.MAX_VALUE, 10).cast(StoredEvent.Message.class)
+                        .map(m -> m.seq() + ":" + m.text()).collectList())
+                .expectNext(List.of("1:one", "2:two"))
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
     void failedInsertConsumesNoSeq() {
         ConversationId conversation = Fixtures.newConversation(adapters);
         String tooLongClientMsgId = "x".repeat(65);
@@ -139,21 +359,19 @@ class PostgresMessageLogTest {
         ConversationId conversation = Fixtures.newConversation(adapters);
         DatabaseClient db = DatabaseClient.create(TestDatabase.connectionFactory());
         String name = "fail_test_" + RandomIds.suffix();
-        // Fails the seq update that follows the insert of the message whose client id is 'doomed'.
+        // Fails the append of the message whose client id is 'doomed' once its event is inserted (an AFTER trigger
+        // runs at the end of the statement, when the conversation's last_seq has been moved too).
         Mono<Void> createTrigger = db.sql("""
                         CREATE FUNCTION %1$s() RETURNS trigger LANGUAGE plpgsql AS $$
                         BEGIN
-                            IF EXISTS (SELECT 1 FROM events WHERE conversation_id = NEW.id AND seq = NEW.last_seq
-                                                              AND client_msg_id = 'doomed') THEN
-                                RAISE EXCEPTION 'append refused by test trigger';
-                            END IF;
-                            RETURN NEW;
+                            RAISE EXCEPTION 'append refused by test trigger';
                         END $$;
-                        CREATE TRIGGER %1$s BEFORE UPDATE OF last_seq ON conversations
-                            FOR EACH ROW WHEN (NEW.id = '%2$s') EXECUTE FUNCTION %1$s();"""
+                        CREATE TRIGGER %1$s AFTER INSERT ON events
+                            FOR EACH ROW WHEN (NEW.conversation_id = '%2$s' AND NEW.client_msg_id = 'doomed')
+                            EXECUTE FUNCTION %1$s();"""
                         .formatted(name, conversation.value()))
                 .then();
-        Mono<Void> dropTrigger = db.sql("DROP TRIGGER %1$s ON conversations; DROP FUNCTION %1$s();".formatted(name))
+        Mono<Void> dropTrigger = db.sql("DROP TRIGGER %1$s ON events; DROP FUNCTION %1$s();".formatted(name))
                 .then();
 
         StepVerifier.create(createTrigger).expectComplete().verify(TIMEOUT);
