@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.codec.CodecException;
@@ -24,6 +25,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.resources.ConnectionProvider;
@@ -33,7 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One streamed chat completion: {@code POST {baseUrl}/chat/completions} with {@code stream: true}, read
- * as server-sent events until {@code data: [DONE]}, giving the answer's text pieces. Every failure comes
+ * as server-sent events until {@code data: [DONE]} (or a finish reason), giving the answer's text pieces;
+ * the Flux completes when the response body has ended, so the connection is reused. Every failure comes
  * out as an {@link UpstreamFailure}. Cancelling the Flux closes the HTTP connection (reactor-netty does
  * not return a connection whose response is unread to the pool).
  */
@@ -41,6 +44,8 @@ final class ChatCompletionsClient implements AutoCloseable {
     private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS = new ParameterizedTypeReference<>() {
     };
     private static final String DONE = "[DONE]";
+    /** How long the rest of a response body may take to end once the answer is complete. */
+    static final Duration DRAIN_AFTER_ANSWER = Duration.ofMillis(500);
 
     private final ConnectionProvider connections;
     private final WebClient web;
@@ -66,7 +71,13 @@ final class ChatCompletionsClient implements AutoCloseable {
 
     /** The answer's text pieces, empty ones left out; completes at {@code [DONE]} or a finish reason. */
     Flux<String> stream(OpenAiUpstream upstream, List<Map<String, String>> messages) {
+        return Flux.defer(() -> streamOnce(upstream, messages));
+    }
+
+    private Flux<String> streamOnce(OpenAiUpstream upstream, List<Map<String, String>> messages) {
         String body = json.writeValueAsString(Map.of("model", upstream.model(), "stream", true, "messages", messages));
+        AtomicBoolean answered = new AtomicBoolean();
+        Sinks.Empty<Void> answerComplete = Sinks.empty();
         return web.post()
                 .uri(chatCompletions(upstream.baseUrl()))
                 .headers(headers -> {
@@ -82,12 +93,24 @@ final class ChatCompletionsClient implements AutoCloseable {
                 .bodyToFlux(EVENTS)
                 .concatMap(event -> Flux.fromIterable(pieces(event.data())))
                 .concatWith(Mono.just(Piece.CLOSED))
-                .takeUntil(Piece::last)
+                // After the answer the body is still read to its end, so that the connection goes back to the pool
+                // (a response cancelled unread closes it: the next answer would wait for a new connection, over
+                // the internet a TCP and TLS handshake); a body that does not end soon after is given up.
+                .takeUntilOther(answerComplete.asMono().then(Mono.delay(DRAIN_AFTER_ANSWER)))
                 .<String>handle((piece, sink) -> {
+                    if (answered.get()) {
+                        return; // what follows the answer ([DONE], a usage chunk) is read and dropped
+                    }
                     if (piece == Piece.CLOSED) {
                         sink.error(new UpstreamFailure(Kind.MALFORMED, "the event stream ended without [DONE]"));
-                    } else if (!piece.text().isEmpty()) {
+                        return;
+                    }
+                    if (!piece.text().isEmpty()) {
                         sink.next(piece.text());
+                    }
+                    if (piece.last()) {
+                        answered.set(true);
+                        answerComplete.tryEmitEmpty();
                     }
                 })
                 .onErrorMap(e -> !(e instanceof UpstreamFailure), ChatCompletionsClient::failureOf);

@@ -19,13 +19,13 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * An OpenAI-compatible chat-completions server on 127.0.0.1 over real HTTP and server-sent events,
  * misbehaving as told: each request takes the next queued {@link Mode}, or the default one when none is
- * queued. It counts requests and the connections that closed, and keeps what each request sent.
+ * queued. It counts requests and the connections that opened and closed, and keeps what each request sent.
  */
 public final class FakeOpenAi implements AutoCloseable {
     public static final List<String> ANSWER = List.of("Hello", " from", " the", " model.");
 
     public enum Mode {
-        STREAM, STALL_BEFORE_FIRST_TOKEN, STALL_MID_STREAM, RATE_LIMITED, RATE_LIMITED_LONG, SERVER_ERROR,
+        STREAM, STREAM_THEN_HOLD, STALL_BEFORE_FIRST_TOKEN, STALL_MID_STREAM, RATE_LIMITED, RATE_LIMITED_LONG, SERVER_ERROR,
         DROP_MID_STREAM, MALFORMED_JSON, MISSING_FIELDS
     }
 
@@ -36,6 +36,7 @@ public final class FakeOpenAi implements AutoCloseable {
     private final Queue<Mode> queued = new ConcurrentLinkedQueue<>();
     private volatile Mode defaultMode = Mode.STREAM;
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger openedConnections = new AtomicInteger();
     private final AtomicInteger closedConnections = new AtomicInteger();
     private final List<Request> received = new CopyOnWriteArrayList<>();
 
@@ -43,6 +44,7 @@ public final class FakeOpenAi implements AutoCloseable {
         server = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
+                .doOnChannelInit((observer, channel, address) -> openedConnections.incrementAndGet())
                 .route(routes -> routes.post("/v1/chat/completions", this::answer))
                 .bindNow();
     }
@@ -64,6 +66,10 @@ public final class FakeOpenAi implements AutoCloseable {
 
     public int requests() {
         return requests.get();
+    }
+
+    public int openedConnections() {
+        return openedConnections.get();
     }
 
     public int closedConnections() {
@@ -90,6 +96,8 @@ public final class FakeOpenAi implements AutoCloseable {
         return switch (mode) {
             case STREAM -> events.sendObject(Flux.concat(Flux.just(role()), Flux.fromIterable(ANSWER).map(FakeOpenAi::chunk),
                     Flux.just(finish(), event("[DONE]")))).then();
+            case STREAM_THEN_HOLD -> events.sendObject(Flux.concat(Flux.just(role()), Flux.fromIterable(ANSWER)
+                    .map(FakeOpenAi::chunk), Flux.just(finish(), event("[DONE]")), Flux.never())).then();
             case STALL_BEFORE_FIRST_TOKEN -> events.sendObject(Flux.concat(Flux.just(role()), Flux.never())).then();
             case STALL_MID_STREAM -> events.sendObject(Flux.concat(Flux.just(role(), chunk(ANSWER.get(0)),
                     chunk(ANSWER.get(1))), Flux.never())).then();

@@ -112,6 +112,31 @@ class OpenAiResponderTest {
     }
 
     @Test
+    void answersOneAfterAnotherReuseOneConnection() {
+        assertThat(answer()).isEqualTo(MODEL_ANSWER);
+        assertThat(answer()).isEqualTo(MODEL_ANSWER);
+        assertThat(answer()).isEqualTo(MODEL_ANSWER);
+
+        assertThat(fake.requests()).isEqualTo(3);
+        assertThat(fake.openedConnections()).as("the body is read to its end, so the connection is pooled").isEqualTo(1);
+        assertThat(fake.closedConnections()).isZero();
+    }
+
+    @Test
+    void aBodyThatDoesNotEndAfterDoneStillEndsTheAnswerAndItsConnectionIsClosed() {
+        fake.always(Mode.STREAM_THEN_HOLD);
+
+        StepVerifier.create(responder(fake.baseUrl()).reply(CONTEXT))
+                .expectNextSequence(FakeOpenAi.ANSWER)
+                .expectComplete()
+                .verify(BOUND);
+
+        await().atMost(BOUND).until(() -> fake.closedConnections() == 1);
+        assertThat(errors("idle_timeout")).isZero();
+        assertThat(meters.get("parley.upstream.streams").gauge().value()).isZero();
+    }
+
+    @Test
     void aStallBeforeTheFirstTokenFallsBackToTheKnowledgeBaseAfterTheTimeoutWithoutRetrying() {
         fake.always(Mode.STALL_BEFORE_FIRST_TOKEN);
         long started = System.nanoTime();
