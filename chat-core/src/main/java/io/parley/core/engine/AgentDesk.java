@@ -52,7 +52,7 @@ public final class AgentDesk {
         this.agents = agents;
         this.presenceHeartbeat = presenceHeartbeat;
         this.presenceTtl = presenceHeartbeat.multipliedBy(3);
-        engine.onActivity(id -> changed(id).subscribe());
+        engine.onActivity(conversation -> changedIfWatched(conversation).subscribe());
     }
 
     /**
@@ -251,6 +251,19 @@ public final class AgentDesk {
                 // Redis down: a reply that cannot be reached ends by itself; the bot answers nothing new.
                 .onErrorResume(e -> Mono.empty())
                 .then();
+    }
+
+    /**
+     * As {@link #changed}, left out while no agent on any node watches the workspace's inbox: a visitor's
+     * or bot's message then costs no summary (a query that opens the visitor's data). An agent who
+     * subscribes later reads the change in its snapshot, taken after its subscription is in place.
+     */
+    private Mono<Void> changedIfWatched(Conversation conversation) {
+        return agents.inboxBus().watched(conversation.workspaceId())
+                // Redis down: the update is published (and most likely lost) as before; the check saves nothing then.
+                .onErrorReturn(true)
+                .filter(watched -> watched)
+                .flatMap(watched -> changed(conversation.id()));
     }
 
     /** Publishes the conversation's new summary to its workspace's inbox; failures only cost live updates. */

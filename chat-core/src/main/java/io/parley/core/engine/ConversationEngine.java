@@ -42,7 +42,7 @@ public final class ConversationEngine {
     private final ReplyRunner replies;
     private final ConversationFollower follower;
     private final HelloVisitors helloVisitors;
-    private final List<Consumer<ConversationId>> activityListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Conversation>> activityListeners = new CopyOnWriteArrayList<>();
     private final ReplyTakeover takeover;
     private volatile boolean draining;
 
@@ -200,13 +200,13 @@ public final class ConversationEngine {
         // Bus down: the message is stored and acked; readers recover it by seq from the log.
         Mono<Boolean> published = ports.bus().publish(conversation.id(), new LiveSignal.Stored(appended.message()))
                 .onErrorResume(e -> Mono.empty())
-                .doOnTerminate(() -> active(conversation.id()))
+                .doOnTerminate(() -> active(conversation))
                 .thenReturn(true);
         // Who answers is read meanwhile; the reply starts only once the question is published.
         Mono.zip(published, ports.conversations().find(conversation.id()), (ok, c) -> c)
                 .filter(c -> !c.humanHandling())
                 .flatMap(c -> replies.reply(bot, c.id(), appended.message().messageId(), appended.message().text(), early))
-                .doOnNext(reply -> active(conversation.id()))
+                .doOnNext(reply -> active(conversation))
                 // a human answers (or the database failed): the early answer is not streamed
                 .doFinally(signal -> discard(early))
                 .subscribe(null, e -> LOG.log(Level.WARNING, "reply failed in " + conversation.id(), e));
@@ -264,7 +264,7 @@ public final class ConversationEngine {
                 .flatMap(c -> ports.conversations().markHumanHandling(c.id())
                         .then(ports.log().appendHandoff(c.id(), HandoffState.REQUESTED, null))
                         .flatMap(h -> ports.bus().publish(c.id(), new LiveSignal.Stored(h)).onErrorResume(e -> Mono.empty()))
-                        .doOnTerminate(() -> active(c.id())))
+                        .doOnTerminate(() -> active(c)))
                 .then(Mono.<ServerFrame>empty())
                 .onErrorResume(e -> {
                     LOG.log(Level.WARNING, "handoff request failed", e);
@@ -277,14 +277,14 @@ public final class ConversationEngine {
      * stored, a bot reply stored, a handoff requested. Called on whatever thread made the change; it must
      * not block.
      */
-    public void onActivity(Consumer<ConversationId> listener) {
+    public void onActivity(Consumer<Conversation> listener) {
         activityListeners.add(listener);
     }
 
-    private void active(ConversationId conversationId) {
-        for (Consumer<ConversationId> listener : activityListeners) {
+    private void active(Conversation conversation) {
+        for (Consumer<Conversation> listener : activityListeners) {
             try {
-                listener.accept(conversationId);
+                listener.accept(conversation);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "an activity listener failed", e);
             }

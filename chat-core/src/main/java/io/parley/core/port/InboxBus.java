@@ -16,6 +16,13 @@ public interface InboxBus {
      */
     Flux<Signal> subscribe(WorkspaceId workspace);
 
+    /**
+     * Whether any node has a subscriber of the workspace's inbox now, one that has received (or is about
+     * to receive) {@link Signal.Subscribed}. A change made before the answer is false is one every later
+     * subscriber reads in the snapshot it takes after subscribing, so it need not be published.
+     */
+    Mono<Boolean> watched(WorkspaceId workspace);
+
     sealed interface Signal {
         /** Local marker, never published: the subscription is in place. */
         record Subscribed() implements Signal {

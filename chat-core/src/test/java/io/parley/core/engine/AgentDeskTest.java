@@ -127,6 +127,28 @@ class AgentDeskTest {
     }
 
     @Test
+    void messagesInAWorkspaceWhoseInboxNobodyWatchesCostNoSummary() {
+        VisitorSession session = visitor();
+        ConversationId id = visitorSays(session, "u1", "anyone there?").conversationId();
+        Sinks.Many<String> reply = scripted.nextReply();
+        reply.tryEmitNext("Yes.");
+        reply.tryEmitComplete();
+        await().atMost(WAIT).until(() -> mem.log.all(id).size() == 2);
+
+        await().atMost(WAIT).until(() -> agentPorts.inboxBus.watchedQuestions.get() == 2);
+        assertThat(agentPorts.inbox.summaryQueries).as("the question and the reply, each asked about, none summed up")
+                .hasValue(0);
+
+        Disposable watching = desk.inbox(Fixtures.WORKSPACE).subscribe();
+        try {
+            visitorSays(session, "u2", "still there?");
+            await().atMost(WAIT).until(() -> agentPorts.inbox.summaryQueries.get() == 1);
+        } finally {
+            watching.dispose();
+        }
+    }
+
+    @Test
     void theInboxGivesASnapshotThenEveryChangeWithCutPreviews() {
         VisitorSession session = visitor();
         ConversationId id = visitorSays(session, "v1", "first").conversationId();

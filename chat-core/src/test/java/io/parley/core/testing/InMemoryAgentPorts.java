@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -42,6 +43,8 @@ public final class InMemoryAgentPorts {
     }
 
     public final class Summaries implements Inbox {
+        public final AtomicInteger summaryQueries = new AtomicInteger();
+
         @Override
         public Flux<ConversationSummary> open(WorkspaceId workspace, int limit) {
             return Flux.fromIterable(mem.conversations.all())
@@ -53,6 +56,7 @@ public final class InMemoryAgentPorts {
 
         @Override
         public Mono<ConversationSummary> summary(ConversationId conversation) {
+            summaryQueries.incrementAndGet();
             return mem.conversations.find(conversation).map(this::summaryOf);
         }
 
@@ -123,11 +127,24 @@ public final class InMemoryAgentPorts {
             });
         }
 
+        private final Map<WorkspaceId, Integer> subscribers = new ConcurrentHashMap<>();
+        public final AtomicInteger watchedQuestions = new AtomicInteger();
+
         @Override
         public Flux<Signal> subscribe(WorkspaceId workspace) {
             return Flux.<Signal>just(new Signal.Subscribed())
                     .concatWith(sink.asFlux().filter(e -> e.getKey().equals(workspace)).map(Map.Entry::getValue))
-                    .onBackpressureBuffer();
+                    .onBackpressureBuffer()
+                    .doOnSubscribe(s -> subscribers.merge(workspace, 1, Integer::sum))
+                    .doFinally(signal -> subscribers.merge(workspace, -1, Integer::sum));
+        }
+
+        @Override
+        public Mono<Boolean> watched(WorkspaceId workspace) {
+            return Mono.fromCallable(() -> {
+                watchedQuestions.incrementAndGet();
+                return subscribers.getOrDefault(workspace, 0) > 0;
+            });
         }
     }
 

@@ -79,6 +79,18 @@ final class PubSubChannels<T> implements AutoCloseable {
                 .then();
     }
 
+    /**
+     * How many Redis clients (one per node with local subscribers) are subscribed to the channel now
+     * ({@code PUBSUB NUMSUB}: on Redis Cluster it would count only the node asked, so this needs a
+     * single Redis or Sentinel, as the rest of the pub/sub here does).
+     */
+    Mono<Long> subscribers(String channel) {
+        return commands.get()
+                .flatMap(connection -> connection.reactive().pubsubNumsub(channel))
+                .map(counts -> counts.getOrDefault(channel, 0L))
+                .timeout(PUBLISH_TIMEOUT);
+    }
+
     /** The channel's signals that {@code belongs} accepts (others are logged and skipped), after {@code subscribed}. */
     Flux<T> subscribe(String channel, Predicate<T> belongs) {
         return pubSub.get()

@@ -42,6 +42,12 @@ final class RedisInboxBus implements InboxBus, AutoCloseable {
         return channels.subscribe(keys.inbox(workspace), signal -> true);
     }
 
+    // Redis down: errors (the caller publishes anyway).
+    @Override
+    public Mono<Boolean> watched(WorkspaceId workspace) {
+        return channels.subscribers(keys.inbox(workspace)).map(count -> count > 0);
+    }
+
     @Override
     public void close() {
         channels.close();

@@ -2,6 +2,7 @@ package io.parley.persistence.redis;
 
 import static io.parley.persistence.redis.RedisTestSupport.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.parley.core.model.AuthorRole;
 import io.parley.core.model.BotId;
@@ -17,10 +18,13 @@ import io.parley.core.port.InboxBus;
 import io.parley.core.port.Presence;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.test.StepVerifier;
 
 /** The inbox channel and presence on a real Redis, as two nodes (two adapter sets, one prefix) see them. */
@@ -62,6 +66,28 @@ class RedisAgentSideTest extends SharedRedisTest {
                 .expectNext(new InboxBus.Signal.PresenceChanged())
                 .thenCancel()
                 .verify(TIMEOUT);
+    }
+
+    @Test
+    void anInboxIsWatchedFromItsFirstConfirmedSubscriberOnAnyNodeUntilTheLastLeaves() {
+        assertThat(nodeA.inboxBus().watched(WORKSPACE).block(TIMEOUT)).isFalse();
+
+        BlockingQueue<InboxBus.Signal> first = new LinkedBlockingQueue<>();
+        BlockingQueue<InboxBus.Signal> second = new LinkedBlockingQueue<>();
+        Disposable one = nodeB.inboxBus().subscribe(WORKSPACE).subscribe(first::add);
+        Disposable two = nodeB.inboxBus().subscribe(WORKSPACE).subscribe(second::add);
+        try {
+            await().atMost(TIMEOUT).until(() -> !first.isEmpty() && !second.isEmpty());
+            assertThat(nodeA.inboxBus().watched(WORKSPACE).block(TIMEOUT)).as("seen from another node").isTrue();
+            assertThat(nodeA.inboxBus().watched(new WorkspaceId("w_other_desk")).block(TIMEOUT)).isFalse();
+
+            one.dispose();
+            assertThat(nodeA.inboxBus().watched(WORKSPACE).block(TIMEOUT)).as("one subscriber left").isTrue();
+        } finally {
+            one.dispose();
+            two.dispose();
+        }
+        await().atMost(TIMEOUT).until(() -> !nodeA.inboxBus().watched(WORKSPACE).block(TIMEOUT));
     }
 
     @Test
