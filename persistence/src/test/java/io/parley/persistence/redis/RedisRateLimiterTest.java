@@ -87,14 +87,8 @@ class RedisRateLimiterTest extends SharedRedisTest {
 
     @Test
     void anUnlimitedRateNeverTouchesRedis() {
-        RedisClient counted = RedisTestSupport.client();
         List<String> commands = new CopyOnWriteArrayList<>();
-        counted.addListener(new CommandListener() {
-            @Override
-            public void commandStarted(CommandStartedEvent event) {
-                commands.add(event.getCommand().getType().toString());
-            }
-        });
+        RedisClient counted = countingClient(commands);
         try (RedisAdapters countedNode = new RedisAdapters(counted, keys.prefix())) {
             StepVerifier.create(Flux.range(0, 100)
                             .concatMap(i -> countedNode.rateLimiter().tryAcquire("k", RateLimit.UNLIMITED)))
@@ -197,14 +191,8 @@ class RedisRateLimiterTest extends SharedRedisTest {
 
     @Test
     void aDecisionOverTwoLimitsIsOneEvalsha() {
-        RedisClient counted = RedisTestSupport.client();
         List<String> commands = new CopyOnWriteArrayList<>();
-        counted.addListener(new CommandListener() {
-            @Override
-            public void commandStarted(CommandStartedEvent event) {
-                commands.add(event.getCommand().getType().toString());
-            }
-        });
+        RedisClient counted = countingClient(commands);
         try (RedisAdapters countedNode = new RedisAdapters(counted, keys.prefix())) {
             RateLimiter countedLimiter = countedNode.rateLimiter();
             countedLimiter.tryAcquire("warm-up", new RateLimit(1, Duration.ofSeconds(1))).block(TIMEOUT);
@@ -268,5 +256,17 @@ class RedisRateLimiterTest extends SharedRedisTest {
                 })
                 .expectComplete()
                 .verify(Duration.ofSeconds(5));
+    }
+
+    /** A client of the test Redis that adds the type of every command it sends to {@code commands}. */
+    private static RedisClient countingClient(List<String> commands) {
+        RedisClient client = RedisTestSupport.client();
+        client.addListener(new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent event) {
+                commands.add(event.getCommand().getType().toString());
+            }
+        });
+        return client;
     }
 }
