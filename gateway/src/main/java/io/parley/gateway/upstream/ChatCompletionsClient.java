@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * One streamed chat completion: {@code POST {baseUrl}/chat/completions} with {@code stream: true}, read
  * as server-sent events until {@code data: [DONE]} (or a finish reason), giving the answer's text pieces;
- * the Flux completes when the response body has ended, so the connection is reused. Every failure comes
+ * the rest of the response body is then read in the background, so the connection is reused. Every failure comes
  * out as an {@link UpstreamFailure}. Cancelling the Flux closes the HTTP connection (reactor-netty does
  * not return a connection whose response is unread to the pool).
  */
@@ -47,11 +47,18 @@ final class ChatCompletionsClient implements AutoCloseable {
     /** How long the rest of a response body may take to end once the answer is complete. */
     static final Duration DRAIN_AFTER_ANSWER = Duration.ofMillis(500);
 
+    private final Duration drainAfterAnswer;
+
     private final ConnectionProvider connections;
     private final WebClient web;
     private final JsonMapper json = JsonMapper.builder().build();
 
     ChatCompletionsClient(UpstreamProperties properties) {
+        this(properties, DRAIN_AFTER_ANSWER);
+    }
+
+    ChatCompletionsClient(UpstreamProperties properties, Duration drainAfterAnswer) {
+        this.drainAfterAnswer = drainAfterAnswer;
         // One connection per stream: the pool holds as many as the bulkhead lets run, so none waits for another.
         this.connections = ConnectionProvider.builder("parley-upstream")
                 .maxConnections(properties.maxConcurrentStreams())
@@ -78,7 +85,7 @@ final class ChatCompletionsClient implements AutoCloseable {
         String body = json.writeValueAsString(Map.of("model", upstream.model(), "stream", true, "messages", messages));
         AtomicBoolean answered = new AtomicBoolean();
         Sinks.Empty<Void> answerComplete = Sinks.empty();
-        return web.post()
+        Flux<Piece> events = web.post()
                 .uri(chatCompletions(upstream.baseUrl()))
                 .headers(headers -> {
                     if (upstream.apiKey() != null) {
@@ -91,28 +98,38 @@ final class ChatCompletionsClient implements AutoCloseable {
                 .retrieve()
                 .onStatus(status -> !status.is2xxSuccessful(), ChatCompletionsClient::statusFailure)
                 .bodyToFlux(EVENTS)
-                .concatMap(event -> Flux.fromIterable(pieces(event.data())))
+                // what follows the answer ([DONE], a usage chunk) is read, so that the body ends, but not parsed
+                .concatMap(event -> answered.get() ? Flux.empty() : Flux.fromIterable(pieces(event.data())))
                 .concatWith(Mono.just(Piece.CLOSED))
-                // After the answer the body is still read to its end, so that the connection goes back to the pool
-                // (a response cancelled unread closes it: the next answer would wait for a new connection, over
-                // the internet a TCP and TLS handshake); a body that does not end soon after is given up.
-                .takeUntilOther(answerComplete.asMono().then(Mono.delay(DRAIN_AFTER_ANSWER)))
-                .<String>handle((piece, sink) -> {
-                    if (answered.get()) {
-                        return; // what follows the answer ([DONE], a usage chunk) is read and dropped
-                    }
-                    if (piece == Piece.CLOSED) {
-                        sink.error(new UpstreamFailure(Kind.MALFORMED, "the event stream ended without [DONE]"));
-                        return;
-                    }
-                    if (!piece.text().isEmpty()) {
-                        sink.next(piece.text());
-                    }
-                    if (piece.last()) {
-                        answered.set(true);
-                        answerComplete.tryEmitEmpty();
-                    }
-                })
+                // a body that does not end soon after the answer is given up, and its connection closed
+                .takeUntilOther(answerComplete.asMono().then(Mono.delay(drainAfterAnswer)));
+        // The answer ends at its last piece, but its body is read to its end in the background: a response
+        // cancelled unread closes its connection, and the next answer would wait for a new one (over the
+        // internet a TCP and TLS handshake). Cancelled before the answer ended: the connection closes at once.
+        return Flux.<String>create(sink -> sink.onCancel(events.subscribe(
+                        piece -> {
+                            if (answered.get()) {
+                                return;
+                            }
+                            if (piece == Piece.CLOSED) {
+                                sink.error(new UpstreamFailure(Kind.MALFORMED, "the event stream ended without [DONE]"));
+                                return;
+                            }
+                            if (!piece.text().isEmpty()) {
+                                sink.next(piece.text());
+                            }
+                            if (piece.last()) {
+                                answered.set(true);
+                                sink.complete();
+                                answerComplete.tryEmitEmpty();
+                            }
+                        },
+                        // after the answer, a failure of the rest of its body costs only that connection
+                        failure -> {
+                            if (!answered.get()) {
+                                sink.error(failure);
+                            }
+                        })))
                 .onErrorMap(e -> !(e instanceof UpstreamFailure), ChatCompletionsClient::failureOf);
     }
 

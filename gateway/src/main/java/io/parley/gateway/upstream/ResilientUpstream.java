@@ -46,8 +46,13 @@ final class ResilientUpstream implements AutoCloseable {
     private final UpstreamMetrics metrics;
 
     ResilientUpstream(UpstreamProperties properties, MeterRegistry meters) {
+        this(properties, meters, ChatCompletionsClient.DRAIN_AFTER_ANSWER);
+    }
+
+    /** {@code drainAfterAnswer}: see {@link ChatCompletionsClient}. */
+    ResilientUpstream(UpstreamProperties properties, MeterRegistry meters, Duration drainAfterAnswer) {
         this.properties = properties;
-        this.client = new ChatCompletionsClient(properties);
+        this.client = new ChatCompletionsClient(properties, drainAfterAnswer);
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(properties.breakerWindow())

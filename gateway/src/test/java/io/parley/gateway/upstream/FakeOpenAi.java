@@ -25,7 +25,7 @@ public final class FakeOpenAi implements AutoCloseable {
     public static final List<String> ANSWER = List.of("Hello", " from", " the", " model.");
 
     public enum Mode {
-        STREAM, STREAM_THEN_HOLD, STALL_BEFORE_FIRST_TOKEN, STALL_MID_STREAM, RATE_LIMITED, RATE_LIMITED_LONG, SERVER_ERROR,
+        STREAM, STREAM_THEN_HOLD, STREAM_THEN_DROP, STALL_BEFORE_FIRST_TOKEN, STALL_MID_STREAM, RATE_LIMITED, RATE_LIMITED_LONG, SERVER_ERROR,
         DROP_MID_STREAM, MALFORMED_JSON, MISSING_FIELDS
     }
 
@@ -98,6 +98,11 @@ public final class FakeOpenAi implements AutoCloseable {
                     Flux.just(finish(), event("[DONE]")))).then();
             case STREAM_THEN_HOLD -> events.sendObject(Flux.concat(Flux.just(role()), Flux.fromIterable(ANSWER)
                     .map(FakeOpenAi::chunk), Flux.just(finish(), event("[DONE]")), Flux.never())).then();
+            case STREAM_THEN_DROP -> events.sendObject(Flux.concat(Flux.just(role()), Flux.fromIterable(ANSWER)
+                            .map(FakeOpenAi::chunk), Flux.just(finish(), event("[DONE]"))))
+                    .then()
+                    .then(Mono.<Void>fromRunnable(() -> request.withConnection(c -> c.channel().close())))
+                    .then(Mono.never());
             case STALL_BEFORE_FIRST_TOKEN -> events.sendObject(Flux.concat(Flux.just(role()), Flux.never())).then();
             case STALL_MID_STREAM -> events.sendObject(Flux.concat(Flux.just(role(), chunk(ANSWER.get(0)),
                     chunk(ANSWER.get(1))), Flux.never())).then();
