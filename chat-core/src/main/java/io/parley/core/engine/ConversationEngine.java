@@ -18,10 +18,11 @@ import io.parley.core.protocol.CloseCodes;
 import io.parley.core.protocol.ErrorCodes;
 import io.parley.core.protocol.LiveSignal;
 import io.parley.core.protocol.ServerFrame;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.time.Duration;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -137,9 +138,9 @@ public final class ConversationEngine {
                     // While a human answers, no model is asked ahead: that request would only be cancelled.
                     ReplyRunner.Answer early = session.humanHandlingSeen() ? null
                             : replies.answerEarly(session.bot(), conversation.id(), message.text());
-                    return beforeStoring.apply(conversation)
-                            .then(ports.log().appendClientMessage(conversation.id(), ports.ids().messageId(), session.author(),
-                                    message.clientMsgId(), message.text()))
+                    return Mono.defer(() -> beforeStoring.apply(conversation))
+                            .then(Mono.defer(() -> ports.log().appendClientMessage(conversation.id(),
+                                    ports.ids().messageId(), session.author(), message.clientMsgId(), message.text())))
                             .doOnNext(appended -> {
                                 StoredEvent.Message stored = appended.message();
                                 // The caller queues the ack while this runs, so a sender sees its ack before the event.
@@ -155,7 +156,7 @@ public final class ConversationEngine {
                 });
             }).subscribe(null, e -> {
                 // Database down or failing: nothing was stored, so say so and let the client resend.
-                LOG.log(Level.WARNING, "could not store a message", e);
+                LOG.log(e instanceof CancellationException ? Level.FINE : Level.WARNING, "could not store a message", e);
                 answer.success(new ServerFrame.Error(ErrorCodes.STORE_FAILED,
                         "the message could not be stored; send it again with the same clientMsgId",
                         message.clientMsgId(), 1000L));

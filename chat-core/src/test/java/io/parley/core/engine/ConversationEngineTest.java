@@ -24,6 +24,7 @@ import io.parley.core.testing.ScriptedResponder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -479,6 +480,22 @@ class ConversationEngineTest {
         ServerFrame.Ack ack = (ServerFrame.Ack) acked.asMono().block(WAIT);
         assertThat(ack.conversationId()).isEqualTo(followed.get(0));
         assertThat(mem.log.all(ack.conversationId())).hasSize(1);
+    }
+
+    @Test
+    void whenTheCallerCannotFollowTheAnswerAskedAheadIsCancelledAndNothingIsStored() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+
+        ServerFrame refused = engine.post(session, new ClientFrame.PostMessage("c1", "hello?"), conversation -> {
+            throw new CancellationException("the connection closed");
+        }).block(WAIT);
+
+        assertThat(refused).isInstanceOfSatisfying(ServerFrame.Error.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCodes.STORE_FAILED));
+        Sinks.Many<String> asked = scripted.nextReply();
+        await().atMost(WAIT).until(() -> asked.currentSubscriberCount() == 0);
+        assertThat(mem.log.all(session.conversation().id())).isEmpty();
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.parley.core.protocol.LiveSignal;
 import io.parley.core.protocol.ServerFrame;
 import io.parley.gateway.config.WebSocketProperties;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,7 +149,7 @@ final class VisitorConnection implements OpenSockets.Socket {
                     send(started.welcome().withHeartbeat(limits.heartbeat().toMillis()));
                     Conversation conversation = started.session().conversation();
                     if (conversation != null) {
-                        follow(started.session(), conversation, started.followFrom()).subscribe();
+                        follow(started.session(), conversation, started.followFrom()).onErrorComplete().subscribe();
                     }
                 })
                 .onErrorResume(SessionRefusedException.class, e -> {
@@ -183,6 +184,8 @@ final class VisitorConnection implements OpenSockets.Socket {
         Sinks.Empty<Void> live = Sinks.empty();
         following.update(engine.follow(conversation.id(), afterSeq)
                 .filter(s -> !(s instanceof LiveSignal.Typing t && t.author().id().equals(self)))
+                // the socket closed first: whoever waits to store a message must not wait for ever
+                .doOnCancel(() -> live.tryEmitError(new CancellationException("the connection closed")))
                 .subscribe(
                         signal -> {
                             if (signal instanceof LiveSignal.Subscribed) {
