@@ -1,7 +1,6 @@
 package io.parley.persistence.postgres;
 
 import io.parley.core.model.ConversationId;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -10,14 +10,13 @@ import io.parley.core.model.StoredEvent;
 import io.parley.core.port.Clock;
 import io.parley.core.port.MessageLog;
 import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.util.function.LongFunction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import java.time.Instant;
-import java.util.function.LongFunction;
 
 /**
  * The message log in table {@code events}. An append is one statement in autocommit that takes the
@@ -67,25 +66,31 @@ final class PostgresMessageLog implements MessageLog {
     public Mono<Appended> appendClientMessage(ConversationId conversationId, MessageId messageId, Author author,
                                               String clientMsgId, String text) {
         // Failure policy: a database error stores nothing (no seq used) and goes to the caller, unretried.
-        Instant createdAt = Sql.storable(clock.now());
-        return append(conversationId, seq -> appendMessage("client_msg_id", clientMsgId,
-                new StoredEvent.Message(conversationId, seq, messageId, author, text, createdAt, clientMsgId, null)));
+        return Mono.defer(() -> {
+            Instant createdAt = Sql.storable(clock.now());
+            return append(conversationId, seq -> appendMessage("client_msg_id", clientMsgId,
+                    new StoredEvent.Message(conversationId, seq, messageId, author, text, createdAt, clientMsgId, null)));
+        });
     }
 
     @Override
     public Mono<Appended> appendReply(ConversationId conversationId, MessageId messageId, Author author, String text,
                                       Finish finish) {
-        Instant createdAt = Sql.storable(clock.now());
-        return append(conversationId, seq -> appendMessage("message_id", messageId.value(),
-                new StoredEvent.Message(conversationId, seq, messageId, author, text, createdAt, null, finish)));
+        return Mono.defer(() -> {
+            Instant createdAt = Sql.storable(clock.now());
+            return append(conversationId, seq -> appendMessage("message_id", messageId.value(),
+                    new StoredEvent.Message(conversationId, seq, messageId, author, text, createdAt, null, finish)));
+        });
     }
 
     @Override
     public Mono<StoredEvent.Handoff> appendHandoff(ConversationId conversationId, HandoffState state,
                                                    @Nullable String agentName) {
-        Instant createdAt = Sql.storable(clock.now());
-        return append(conversationId, seq ->
-                appendHandoff(new StoredEvent.Handoff(conversationId, seq, state, agentName, createdAt)));
+        return Mono.defer(() -> {
+            Instant createdAt = Sql.storable(clock.now());
+            return append(conversationId, seq ->
+                    appendHandoff(new StoredEvent.Handoff(conversationId, seq, state, agentName, createdAt)));
+        });
     }
 
     @Override
@@ -140,15 +145,15 @@ final class PostgresMessageLog implements MessageLog {
     }
 
     private <T> Mono<T> appendLocked(ConversationId conversationId, LongFunction<Mono<Attempt<T>>> appendAt) {
-        return tx.transactional(lockLastSeq(conversationId)
-                .flatMap(lastSeq -> appendAt.apply(lastSeq + 1))
+        return tx.transactional(lockLastSeq(conversationId).flatMap(lastSeq -> appendAt.apply(lastSeq + 1)))
+                // after the commit, so that a hint is never ahead of the database
                 .flatMap(attempt -> {
                     hints.saw(conversationId, attempt.lastSeq());
                     T result = attempt.result();
                     return result != null ? Mono.just(result)
                             : Mono.error(new IllegalStateException("the seq of " + conversationId
                                     + " moved while its row was locked"));
-                }));
+                });
     }
 
     private Mono<Long> lockLastSeq(ConversationId conversationId) {

@@ -80,9 +80,10 @@ final class PubSubChannels<T> implements AutoCloseable {
     }
 
     /**
-     * How many Redis clients (one per node with local subscribers) are subscribed to the channel now
-     * ({@code PUBSUB NUMSUB}: on Redis Cluster it would count only the node asked, so this needs a
-     * single Redis or Sentinel, as the rest of the pub/sub here does).
+     * How many Redis clients (one per node with local subscribers) are subscribed to the channel now, by
+     * {@code PUBSUB NUMSUB}. That counts every subscriber because Parley speaks to one Redis (directly or
+     * through Sentinel); on a Cluster it would count those of the node asked only, so Cluster support
+     * (planned) must move channels to sharded pub/sub, whose {@code SHARDNUMSUB} counts them all.
      */
     Mono<Long> subscribers(String channel) {
         return commands.get()
