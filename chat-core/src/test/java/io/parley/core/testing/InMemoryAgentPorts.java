@@ -116,7 +116,9 @@ public final class InMemoryAgentPorts {
 
     /** Delivers synchronously to every subscriber of the workspace. */
     public static final class Bus implements InboxBus {
+        public final AtomicInteger watchedQuestions = new AtomicInteger();
         private final Sinks.Many<Map.Entry<WorkspaceId, Signal>> sink = Sinks.many().multicast().directBestEffort();
+        private final Map<WorkspaceId, Integer> subscribers = new ConcurrentHashMap<>();
 
         @Override
         public Mono<Void> publish(WorkspaceId workspace, Signal signal) {
@@ -126,9 +128,6 @@ public final class InMemoryAgentPorts {
                 }
             });
         }
-
-        private final Map<WorkspaceId, Integer> subscribers = new ConcurrentHashMap<>();
-        public final AtomicInteger watchedQuestions = new AtomicInteger();
 
         @Override
         public Flux<Signal> subscribe(WorkspaceId workspace) {
