@@ -215,7 +215,8 @@ public final class ConversationEngine {
 
     /**
      * {@link LiveSignal.Subscribed} once live signals are being received, then every stored event of the
-     * conversation after {@code afterSeq}, then live signals; see {@link ConversationFollower}.
+     * conversation after {@code afterSeq} and its replies still streaming, then {@link LiveSignal.CaughtUp},
+     * then live signals; see {@link ConversationFollower}.
      */
     public Flux<LiveSignal> follow(ConversationId conversationId, long afterSeq) {
         return follower.follow(conversationId, afterSeq);

@@ -13,13 +13,15 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Follows a conversation for one reader: every stored event after a seq exactly once and in order,
  * then the live replies caught up, then live signals. It subscribes to the bus before reading the
  * log, so nothing falls between the two; a stored event that arrives ahead of its predecessors
  * (published by another node, or lost by the bus) makes it fetch the missing ones from the log.
- * The first element is {@link LiveSignal.Subscribed}: from then on nothing published is missed.
+ * The first element is {@link LiveSignal.Subscribed}: from then on nothing published is missed;
+ * {@link LiveSignal.CaughtUp} follows the caught-up events and comes before the first live signal.
  */
 final class ConversationFollower {
     private static final int PAGE = 500;
@@ -48,6 +50,7 @@ final class ConversationFollower {
                                 .concatMap(cursor::acceptStored)
                                 .concatWith(replies.live(conversationId).concatMap(cursor::acceptLiveReply));
                         return Flux.just(first.get()).concatWith(catchUp)
+                                .concatWith(Mono.just(new LiveSignal.CaughtUp()))
                                 .concatWith(signals.skip(1).concatMap(cursor::acceptLive));
                     });
         });

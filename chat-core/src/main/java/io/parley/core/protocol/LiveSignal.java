@@ -13,6 +13,13 @@ public sealed interface LiveSignal {
     record Subscribed() implements LiveSignal {
     }
 
+    /**
+     * Local marker, never published: a follower has delivered every stored event and live reply it caught
+     * up with; what comes after it is live.
+     */
+    record CaughtUp() implements LiveSignal {
+    }
+
     record Stored(StoredEvent event) implements LiveSignal {
     }
 

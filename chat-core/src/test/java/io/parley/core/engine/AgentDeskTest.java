@@ -211,6 +211,7 @@ class AgentDeskTest {
         await().atMost(WAIT).until(() -> mem.log.all(id).size() == 2);
         StepVerifier.create(engine.follow(id, 2))
                 .assertNext(s -> assertThat(s).isInstanceOf(LiveSignal.Subscribed.class))
+                .assertNext(s -> assertThat(s).isInstanceOf(LiveSignal.CaughtUp.class))
                 .then(() -> desk.typing(ada, id, true).block(WAIT))
                 .assertNext(s -> {
                     LiveSignal.Typing typing = (LiveSignal.Typing) s;

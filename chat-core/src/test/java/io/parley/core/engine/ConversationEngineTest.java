@@ -586,10 +586,10 @@ class ConversationEngineTest {
         reply.tryEmitComplete();
     }
 
-    /** The conversation as a reader follows it, after the Subscribed marker. */
+    /** The conversation as a reader follows it, after the Subscribed marker, the CaughtUp marker left out. */
     private static reactor.core.publisher.Flux<LiveSignal> followed(ConversationEngine engine, ConversationId c,
                                                                     long afterSeq) {
-        return engine.follow(c, afterSeq).skip(1);
+        return engine.follow(c, afterSeq).skip(1).filter(s -> !(s instanceof LiveSignal.CaughtUp));
     }
 
     @Test
@@ -599,6 +599,9 @@ class ConversationEngineTest {
         StepVerifier.create(engine.follow(c, 0))
                 .assertNext(s -> assertThat(s).isInstanceOf(LiveSignal.Subscribed.class))
                 .assertNext(s -> assertThat(((LiveSignal.Stored) s).event().seq()).isEqualTo(1))
+                // the reply still streaming is caught up too (its start and text so far), then the marker
+                .thenConsumeWhile(s -> s instanceof LiveSignal.ReplyStart || s instanceof LiveSignal.ReplyDelta)
+                .assertNext(s -> assertThat(s).isInstanceOf(LiveSignal.CaughtUp.class))
                 .thenCancel()
                 .verify(WAIT);
     }

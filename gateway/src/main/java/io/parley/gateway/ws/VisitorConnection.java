@@ -49,8 +49,9 @@ final class VisitorConnection implements OpenSockets.Socket {
     private final SlidingCount rateLimited = new SlidingCount(Duration.ofMinutes(1));
     private final SlidingCount controlFrames = new SlidingCount(CONTROL_WINDOW);
     private final Disposable.Swap following = Disposables.swap();
-    /** The conversation {@link #following} follows; frames are read one at a time, so no lock. */
+    /** The conversation {@link #following} follows, and when it has caught up; frames are read one at a time. */
     private volatile @Nullable ConversationId followed;
+    private volatile @Nullable Mono<Void> followedCaughtUp;
     private final SocketLifecycle lifecycle;
     private @Nullable VisitorSession session;
 
@@ -172,23 +173,28 @@ final class VisitorConnection implements OpenSockets.Socket {
         return engine.openConversation(current).flatMap(conversation -> followOnce(current, conversation));
     }
 
-    /** Follows the conversation from its start unless this connection already follows it. */
+    /**
+     * Follows the conversation from its start unless this connection already follows it; completes once the
+     * follow has caught up, so that what is stored next reaches this connection live, in order, after its ack.
+     */
     private Mono<Void> followOnce(VisitorSession current, Conversation conversation) {
-        return conversation.id().equals(followed) ? Mono.empty() : follow(current, conversation, 0);
+        Mono<Void> caughtUp = followedCaughtUp;
+        return conversation.id().equals(followed) && caughtUp != null ? caughtUp : follow(current, conversation, 0);
     }
 
-    /** Follows the conversation; the Mono completes when live signals are flowing. */
+    /** Follows the conversation; the Mono completes when it has caught up and live signals are flowing. */
     private Mono<Void> follow(VisitorSession current, Conversation conversation, long afterSeq) {
-        followed = conversation.id();
         String self = current.visitorId().value();
         Sinks.Empty<Void> live = Sinks.empty();
+        followed = conversation.id();
+        followedCaughtUp = live.asMono();
         following.update(engine.follow(conversation.id(), afterSeq)
                 .filter(s -> !(s instanceof LiveSignal.Typing t && t.author().id().equals(self)))
                 // the socket closed first: whoever waits to store a message must not wait for ever
                 .doOnCancel(() -> live.tryEmitError(new CancellationException("the connection closed")))
                 .subscribe(
                         signal -> {
-                            if (signal instanceof LiveSignal.Subscribed) {
+                            if (signal instanceof LiveSignal.CaughtUp) {
                                 live.tryEmitEmpty();
                                 return;
                             }
