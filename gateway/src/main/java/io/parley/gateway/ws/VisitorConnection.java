@@ -167,7 +167,7 @@ final class VisitorConnection implements OpenSockets.Socket {
 
     /**
      * Makes sure this connection follows the session's conversation, creating it on first use, and
-     * completes once the live feed is in place, so the reply to a first message is seen from its start.
+     * completes once the follow has caught up, so the reply to a first message is seen from its start.
      */
     private Mono<Void> followingConversation(VisitorSession current) {
         return engine.openConversation(current).flatMap(conversation -> followOnce(current, conversation));
