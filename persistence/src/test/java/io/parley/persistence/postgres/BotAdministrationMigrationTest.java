@@ -1,18 +1,12 @@
 package io.parley.persistence.postgres;
 
-import io.parley.persistence.testing.TestDatabase;
-import io.parley.persistence.testing.TestKeys;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 
+import static io.parley.persistence.postgres.ScratchSchema.execute;
+import static io.parley.persistence.postgres.ScratchSchema.flyway;
+import static io.parley.persistence.postgres.ScratchSchema.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,7 +19,7 @@ class BotAdministrationMigrationTest {
     void eachBotTakesTheUnionOfItsKeysOriginsAndTheOrOfTheirNativeFlags() throws SQLException {
         String schema = "v8_check_" + RandomIds.suffix().substring(0, 12);
         try {
-            flyway(schema, "7").migrate();
+            flyway(schema, "7", true).migrate();
             execute(schema, """
                     INSERT INTO workspaces (id, name) VALUES ('w_m', 'M');
                     INSERT INTO bots (id, workspace_id, name, greeting, responder) VALUES
@@ -38,7 +32,7 @@ class BotAdministrationMigrationTest {
                         ('pk_c', 'b_browser', '{https://x.example}', false);
                     """);
 
-            flyway(schema, null).migrate();
+            flyway(schema, null, true).migrate();
 
             assertThat(rows(schema, "SELECT id || ' ' || allowed_origins::text || ' ' || allow_native_clients "
                     + "FROM bots ORDER BY id")).containsExactly(
@@ -51,35 +45,5 @@ class BotAdministrationMigrationTest {
         } finally {
             execute("public", "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
-    }
-
-    private static Flyway flyway(String schema, String target) {
-        var configuration = DatabaseMigrations.configuration(TestKeys.encryption())
-                .dataSource(TestDatabase.jdbcUrl(), TestDatabase.user(), TestDatabase.password())
-                .schemas(schema);
-        return (target == null ? configuration : configuration.target(target)).load();
-    }
-
-    private static void execute(String schema, String sql) throws SQLException {
-        try (Connection db = connect(schema); Statement statement = db.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private static List<String> rows(String schema, String sql) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection db = connect(schema); Statement statement = db.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
-            while (result.next()) {
-                rows.add(result.getString(1));
-            }
-        }
-        return rows;
-    }
-
-    private static Connection connect(String schema) throws SQLException {
-        Connection db = DriverManager.getConnection(TestDatabase.jdbcUrl(), TestDatabase.user(), TestDatabase.password());
-        db.setSchema(schema);
-        return db;
     }
 }

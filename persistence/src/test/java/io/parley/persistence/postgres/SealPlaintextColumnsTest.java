@@ -1,6 +1,9 @@
 package io.parley.persistence.postgres;
 
 import static io.parley.persistence.postgres.Fixtures.TIMEOUT;
+import static io.parley.persistence.postgres.ScratchSchema.execute;
+import static io.parley.persistence.postgres.ScratchSchema.flyway;
+import static io.parley.persistence.postgres.ScratchSchema.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,16 +16,10 @@ import io.parley.core.port.Clock;
 import io.parley.persistence.testing.TestDatabase;
 import io.parley.persistence.testing.TestKeys;
 import io.r2dbc.pool.ConnectionPool;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -146,35 +143,5 @@ class SealPlaintextColumnsTest {
 
     private static String hex(String text) {
         return HexFormat.of().formatHex(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private static Flyway flyway(String schema, String target, boolean withKeys) {
-        var configuration = DatabaseMigrations.configuration(withKeys ? TestKeys.encryption() : null)
-                .dataSource(TestDatabase.jdbcUrl(), TestDatabase.user(), TestDatabase.password())
-                .schemas(schema);
-        return (target == null ? configuration : configuration.target(target)).load();
-    }
-
-    private static void execute(String schema, String sql) throws SQLException {
-        try (Connection db = connect(schema); Statement statement = db.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private static List<String> rows(String schema, String sql) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection db = connect(schema); Statement statement = db.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
-            while (result.next()) {
-                rows.add(result.getString(1));
-            }
-        }
-        return rows;
-    }
-
-    private static Connection connect(String schema) throws SQLException {
-        Connection db = DriverManager.getConnection(TestDatabase.jdbcUrl(), TestDatabase.user(), TestDatabase.password());
-        db.setSchema(schema);
-        return db;
     }
 }
