@@ -88,40 +88,32 @@ final class SealPlaintextColumns implements JavaMigration {
     }
 
     private static void sealEvents(Connection db, FieldCodec fields) throws SQLException {
-        String after = "";
-        long afterSeq = 0;
+        String[] after = {""};
+        long[] afterSeq = {0};
         try (PreparedStatement select = db.prepareStatement("""
                      SELECT conversation_id, seq, text_plaintext FROM events
                       WHERE text_plaintext IS NOT NULL AND (conversation_id, seq) > (?, ?)
                       ORDER BY conversation_id, seq LIMIT ?""");
              PreparedStatement update = db.prepareStatement(
                      "UPDATE events SET text = ? WHERE conversation_id = ? AND seq = ?")) {
-            while (true) {
-                select.setString(1, after);
-                select.setLong(2, afterSeq);
-                select.setInt(3, PAGE);
-                int rows = 0;
-                try (ResultSet page = select.executeQuery()) {
-                    while (page.next()) {
-                        rows++;
-                        after = page.getString(1);
-                        afterSeq = page.getLong(2);
-                        update.setBytes(1, fields.seal(Sealed.EVENT_TEXT, page.getString(3), after, afterSeq));
-                        update.setString(2, after);
-                        update.setLong(3, afterSeq);
-                        update.addBatch();
-                    }
-                }
-                update.executeBatch();
-                if (rows < PAGE) {
-                    return;
-                }
-            }
+            inPages(select, update,
+                    next -> {
+                        next.setString(1, after[0]);
+                        next.setLong(2, afterSeq[0]);
+                        next.setInt(3, PAGE);
+                    },
+                    (row, sealed) -> {
+                        after[0] = row.getString(1);
+                        afterSeq[0] = row.getLong(2);
+                        sealed.setBytes(1, fields.seal(Sealed.EVENT_TEXT, row.getString(3), after[0], afterSeq[0]));
+                        sealed.setString(2, after[0]);
+                        sealed.setLong(3, afterSeq[0]);
+                    });
         }
     }
 
     private static void sealVisitors(Connection db, FieldCodec fields) throws SQLException {
-        String after = "";
+        String[] after = {""};
         try (PreparedStatement select = db.prepareStatement("""
                      SELECT id, workspace_id, external_id_plaintext, email_plaintext, name_plaintext, phone_plaintext,
                             ip_address_plaintext
@@ -134,66 +126,72 @@ final class SealPlaintextColumns implements JavaMigration {
                      UPDATE visitors SET external_id = ?, external_id_index = ?, email = ?, email_index = ?, name = ?,
                                          phone = ?, ip_address = ?
                       WHERE id = ?""")) {
-            while (true) {
-                select.setString(1, after);
-                select.setInt(2, PAGE);
-                int rows = 0;
-                try (ResultSet page = select.executeQuery()) {
-                    while (page.next()) {
-                        rows++;
-                        after = page.getString("id");
-                        String workspace = page.getString("workspace_id");
-                        String externalId = page.getString("external_id_plaintext");
-                        String email = page.getString("email_plaintext");
-                        setBytes(update, 1, fields.sealNullable(Sealed.VISITOR_EXTERNAL_ID, externalId, after));
-                        setBytes(update, 2, fields.indexNullable(BlindIndexed.VISITOR_EXTERNAL_ID, workspace, externalId));
-                        setBytes(update, 3, fields.sealNullable(Sealed.VISITOR_EMAIL, email, after));
-                        setBytes(update, 4, fields.indexNullable(BlindIndexed.VISITOR_EMAIL, workspace, email));
-                        setBytes(update, 5, fields.sealNullable(Sealed.VISITOR_NAME, page.getString("name_plaintext"),
-                                after));
-                        setBytes(update, 6, fields.sealNullable(Sealed.VISITOR_PHONE, page.getString("phone_plaintext"),
-                                after));
-                        setBytes(update, 7, fields.sealNullable(Sealed.VISITOR_IP_ADDRESS,
-                                page.getString("ip_address_plaintext"), after));
-                        update.setString(8, after);
-                        update.addBatch();
-                    }
-                }
-                update.executeBatch();
-                if (rows < PAGE) {
-                    return;
-                }
-            }
+            inPages(select, update, next -> afterId(next, after[0]), (row, sealed) -> {
+                String id = row.getString("id");
+                after[0] = id;
+                String workspace = row.getString("workspace_id");
+                String externalId = row.getString("external_id_plaintext");
+                String email = row.getString("email_plaintext");
+                setBytes(sealed, 1, fields.sealNullable(Sealed.VISITOR_EXTERNAL_ID, externalId, id));
+                setBytes(sealed, 2, fields.indexNullable(BlindIndexed.VISITOR_EXTERNAL_ID, workspace, externalId));
+                setBytes(sealed, 3, fields.sealNullable(Sealed.VISITOR_EMAIL, email, id));
+                setBytes(sealed, 4, fields.indexNullable(BlindIndexed.VISITOR_EMAIL, workspace, email));
+                setBytes(sealed, 5, fields.sealNullable(Sealed.VISITOR_NAME, row.getString("name_plaintext"), id));
+                setBytes(sealed, 6, fields.sealNullable(Sealed.VISITOR_PHONE, row.getString("phone_plaintext"), id));
+                setBytes(sealed, 7, fields.sealNullable(Sealed.VISITOR_IP_ADDRESS, row.getString("ip_address_plaintext"),
+                        id));
+                sealed.setString(8, id);
+            });
         }
     }
 
     /** A text column of a table keyed by a text {@code id}. */
     private static void sealById(Connection db, FieldCodec fields, Sealed column, String plaintextColumn)
             throws SQLException {
-        String after = "";
+        String[] after = {""};
         try (PreparedStatement select = db.prepareStatement("SELECT id, " + plaintextColumn + " FROM " + column.table
                 + " WHERE " + plaintextColumn + " IS NOT NULL AND id > ? ORDER BY id LIMIT ?");
              PreparedStatement update = db.prepareStatement("UPDATE " + column.table + " SET " + column.column
                      + " = ? WHERE id = ?")) {
-            while (true) {
-                select.setString(1, after);
-                select.setInt(2, PAGE);
-                int rows = 0;
-                try (ResultSet page = select.executeQuery()) {
-                    while (page.next()) {
-                        rows++;
-                        after = page.getString(1);
-                        update.setBytes(1, fields.seal(column, page.getString(2), after));
-                        update.setString(2, after);
-                        update.addBatch();
-                    }
-                }
-                update.executeBatch();
-                if (rows < PAGE) {
-                    return;
+            inPages(select, update, next -> afterId(next, after[0]), (row, sealed) -> {
+                after[0] = row.getString(1);
+                sealed.setBytes(1, fields.seal(column, row.getString(2), after[0]));
+                sealed.setString(2, after[0]);
+            });
+        }
+    }
+
+    private static void afterId(PreparedStatement select, String after) throws SQLException {
+        select.setString(1, after);
+        select.setInt(2, PAGE);
+    }
+
+    /** Sets the select's bounds: after the last row of the page before (keyset pagination), at most a page. */
+    private interface NextPage {
+        void bind(PreparedStatement select) throws SQLException;
+    }
+
+    /** Remembers the row as the last one read and sets the update's parameters that seal it. */
+    private interface SealRow {
+        void seal(ResultSet row, PreparedStatement update) throws SQLException;
+    }
+
+    /** Seals page after page until one is not full; each page's updates go to the database as one batch. */
+    private static void inPages(PreparedStatement select, PreparedStatement update, NextPage nextPage, SealRow sealRow)
+            throws SQLException {
+        int rows;
+        do {
+            nextPage.bind(select);
+            rows = 0;
+            try (ResultSet page = select.executeQuery()) {
+                while (page.next()) {
+                    rows++;
+                    sealRow.seal(page, update);
+                    update.addBatch();
                 }
             }
-        }
+            update.executeBatch();
+        } while (rows == PAGE);
     }
 
     private static void sealIdentitySecrets(Connection db, FieldCodec fields) throws SQLException {
