@@ -34,7 +34,7 @@ class ConsoleBrowserTest extends GatewayIntegrationTest {
 
     @BeforeAll
     static void browserInstalled() {
-        assertThat(Browsers.installed()).as("Chromium and ChromeDriver (run scripts/ensure-test-tools)").isTrue();
+        Browsers.requireInstalled();
     }
 
     @Test
@@ -42,7 +42,7 @@ class ConsoleBrowserTest extends GatewayIntegrationTest {
         ApiClient.Session owner = new ApiClient(https(), context).newOwner("console-agent");
         // 30 tokens at 20 a second: a reply streams for about 1.5 s
         String key = TestBots.syntheticKeyIn(owner.workspace(), 30);
-        try (Browser browser = Browsers.openAt(CERTIFICATE.x509(), ConsolePage.HOST, httpsPort, 1280, 900)) {
+        try (Browser browser = ConsolePage.desktopBrowser(CERTIFICATE.x509(), httpsPort)) {
             ConsolePage console = new ConsolePage(browser).open();
             console.loginForm();
             assertThat(browser.driver().findElements(By.cssSelector("#oidc a")))

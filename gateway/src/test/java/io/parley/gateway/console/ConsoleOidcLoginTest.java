@@ -51,7 +51,7 @@ class ConsoleOidcLoginTest extends GatewayIntegrationTest {
 
     @BeforeAll
     static void browserInstalled() {
-        assertThat(Browsers.installed()).as("Chromium and ChromeDriver (run scripts/ensure-test-tools)").isTrue();
+        Browsers.requireInstalled();
     }
 
     @AfterAll
@@ -64,7 +64,7 @@ class ConsoleOidcLoginTest extends GatewayIntegrationTest {
         String email = "ada-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
         PROVIDER.enqueueCallback(new DefaultOAuth2TokenCallback("google", "google-" + UUID.randomUUID(), "JWT",
                 List.of("parley"), Map.of("email", email, "email_verified", true, "name", "Ada Google"), 3600));
-        try (Browser browser = Browsers.openAt(CERTIFICATE.x509(), ConsolePage.HOST, httpsPort, 1280, 900)) {
+        try (Browser browser = ConsolePage.desktopBrowser(CERTIFICATE.x509(), httpsPort)) {
             ConsolePage console = new ConsolePage(browser).open();
             console.loginForm();
             List<WebElement> providers = console.waiting().until(driver -> {

@@ -3,8 +3,10 @@ package io.parley.gateway.console;
 import static org.awaitility.Awaitility.await;
 
 import io.parley.gateway.auth.AuthClient;
+import io.parley.gateway.testing.Browsers;
 import io.parley.gateway.testing.Browsers.Browser;
 import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,11 @@ public final class ConsolePage {
 
     private final Browser browser;
     private final List<String> consoleLog = new ArrayList<>();
+
+    /** A desktop-sized browser that loads the console from its public origin, served by the gateway on {@code httpsPort}. */
+    public static Browser desktopBrowser(X509Certificate gatewayCertificate, int httpsPort) {
+        return Browsers.openAt(gatewayCertificate, HOST, httpsPort, 1280, 900);
+    }
 
     public ConsolePage(Browser browser) {
         this.browser = browser;

@@ -32,14 +32,14 @@ class ConsoleSessionRenewalTest extends GatewayIntegrationTest {
 
     @BeforeAll
     static void browserInstalled() {
-        assertThat(Browsers.installed()).as("Chromium and ChromeDriver (run scripts/ensure-test-tools)").isTrue();
+        Browsers.requireInstalled();
     }
 
     @Test
     void twoTabsRenewTheirTokensWithoutRevokingTheSessionAndTheConversationStaysLive() {
         ApiClient.Session owner = new ApiClient(https(), context).newOwner("console-renewal");
         String key = TestBots.syntheticKeyIn(owner.workspace(), 3);
-        try (Browser browser = Browsers.openAt(CERTIFICATE.x509(), ConsolePage.HOST, httpsPort, 1280, 900)) {
+        try (Browser browser = ConsolePage.desktopBrowser(CERTIFICATE.x509(), httpsPort)) {
             ConsolePage console = new ConsolePage(browser).open();
             console.logInByMagicLink(owner.email());
             console.desk("console-renewal workspace");

@@ -13,7 +13,7 @@ class BrowserTrustTest extends GatewayIntegrationTest {
 
     @Test
     void headlessChromiumLoadsAPageOverTheGatewaysTls() {
-        assertThat(Browsers.installed()).as("Chromium and ChromeDriver (run scripts/ensure-test-tools)").isTrue();
+        Browsers.requireInstalled();
         try (Browser browser = Browsers.open(CERTIFICATE.x509())) {
             browser.driver().get("https://localhost:" + httpsPort + "/.well-known/security.txt");
 

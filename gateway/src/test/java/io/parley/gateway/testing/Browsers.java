@@ -99,9 +99,16 @@ public final class Browsers {
         return new Browser(driver, profile);
     }
 
-    /** Whether the browser this class drives is installed (the tests fail with a clear message otherwise). */
+    /** Whether the browser this class drives is installed. */
     public static boolean installed() {
         return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
+    /** Fails a browser test at once, saying what to run, when the browser is not installed. */
+    public static void requireInstalled() {
+        if (!installed()) {
+            throw new AssertionError("Chromium and ChromeDriver are not installed (run scripts/ensure-test-tools)");
+        }
     }
 
     /** One running browser; {@link #close} quits it and deletes its profile. */

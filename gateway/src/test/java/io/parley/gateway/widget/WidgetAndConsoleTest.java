@@ -27,7 +27,7 @@ class WidgetAndConsoleTest extends WidgetBrowserTest {
         ApiClient.Session owner = new ApiClient(https(), context).newOwner("Grace");
         String key = TestBots.syntheticBrowserKeyIn(owner.workspace(), site.origin(), 10);
         try (Browser visitorBrowser = Browsers.open(CERTIFICATE.x509());
-             Browser agentBrowser = Browsers.openAt(CERTIFICATE.x509(), ConsolePage.HOST, httpsPort, 1280, 900)) {
+             Browser agentBrowser = ConsolePage.desktopBrowser(CERTIFICATE.x509(), httpsPort)) {
             WidgetPage widget = new WidgetPage(visitorBrowser).load(site.url(key));
             widget.clickLauncher().send("Where is my parcel?");
             widget.waitForTranscript("the bot's streamed answer",

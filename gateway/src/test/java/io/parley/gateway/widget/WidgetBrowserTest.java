@@ -30,7 +30,7 @@ abstract class WidgetBrowserTest extends GatewayIntegrationTest {
 
     @BeforeEach
     void siteAndNetwork() {
-        assertThat(Browsers.installed()).as("Chromium and ChromeDriver (run scripts/ensure-test-tools)").isTrue();
+        Browsers.requireInstalled();
         network = new CuttableProxy(httpsPort);
         site = new HostPage(CERTIFICATE, "https://localhost:" + network.port());
     }
