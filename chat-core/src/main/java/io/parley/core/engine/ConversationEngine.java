@@ -125,10 +125,17 @@ public final class ConversationEngine {
     public Mono<ServerFrame> post(VisitorSession session, ClientFrame.PostMessage message,
                                   Function<Conversation, Mono<Void>> beforeStoring) {
         return Mono.create(answer -> {
+            // The bot's reads start while the rate limits are checked, unless this connection's last message was
+            // refused: a visitor over its limit costs no read per refused message. While a human answers, the bot
+            // is not asked ahead either.
+            Responder.Prepared prepared = session.lastMessageAdmitted() && !session.humanHandlingSeen()
+                    ? replies.prepare(session.bot(), message.text()) : Responder.Prepared.NOTHING;
             // Runs to the end even if the caller goes away mid-way: a message once stored is always
             // announced and answered, or a resend of its clientMsgId (created=false) would get no reply.
             checkMessageRate(session).flatMap(decision -> {
+                session.lastMessageAdmitted(decision.allowed());
                 if (!decision.allowed()) {
+                    prepared.discard();
                     answer.success(new ServerFrame.Error(ErrorCodes.RATE_LIMITED,
                             "too many messages; send again in " + decision.retryAfterMillis() + " ms",
                             message.clientMsgId(), decision.retryAfterMillis()));
@@ -137,7 +144,10 @@ public final class ConversationEngine {
                 return openConversation(session).flatMap(conversation -> {
                     // While a human answers, no model is asked ahead: that request would only be cancelled.
                     ReplyRunner.Answer early = session.humanHandlingSeen() ? null
-                            : replies.answerEarly(session.bot(), conversation.id(), message.text());
+                            : replies.answerEarly(session.bot(), conversation.id(), message.text(), prepared);
+                    if (early == null) {
+                        prepared.discard();
+                    }
                     return Mono.defer(() -> beforeStoring.apply(conversation))
                             .then(Mono.defer(() -> ports.log().appendClientMessage(conversation.id(),
                                     ports.ids().messageId(), session.author(), message.clientMsgId(), message.text())))
@@ -154,7 +164,7 @@ public final class ConversationEngine {
                             })
                             .doOnError(e -> discard(early));
                 });
-            }).subscribe(null, e -> {
+            }).doOnError(e -> prepared.discard()).subscribe(null, e -> {
                 // Database down or failing: nothing was stored, so say so and let the client resend.
                 LOG.log(e instanceof CancellationException ? Level.FINE : Level.WARNING, "could not store a message", e);
                 answer.success(new ServerFrame.Error(ErrorCodes.STORE_FAILED,

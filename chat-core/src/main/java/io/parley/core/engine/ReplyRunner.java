@@ -70,13 +70,22 @@ final class ReplyRunner {
      * the reply's buffer and lease). Its pieces wait until {@link #reply} streams them; whoever does not
      * pass it to {@code reply} discards it, which cancels the responder (an upstream request is closed).
      */
-    Answer answerEarly(Bot bot, ConversationId conversationId, String question) {
+    Answer answerEarly(Bot bot, ConversationId conversationId, String question, Responder.Prepared prepared) {
         Disposable.Swap connection = Disposables.swap();
         Flux<String> pieces = responders.apply(bot)
-                .reply(new Responder.ReplyContext(bot, conversationId, question))
+                .reply(new Responder.ReplyContext(bot, conversationId, question, prepared))
+                .doFinally(signal -> prepared.discard())
                 .replay()
                 .autoConnect(0, connection::update);
         return new Answer(pieces, connection);
+    }
+
+    /**
+     * The reads the bot's responder does before it asks its model, started while the question is being admitted;
+     * see {@link Responder#prepare}. The caller passes it to {@link #answerEarly} or discards it.
+     */
+    Responder.Prepared prepare(Bot bot, String question) {
+        return responders.apply(bot).prepare(bot, question);
     }
 
     /** A bot answer already asked for; see {@link #answerEarly}. */

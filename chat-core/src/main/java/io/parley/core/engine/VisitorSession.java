@@ -20,6 +20,7 @@ public final class VisitorSession {
     private final String clientAddress;
     private volatile @Nullable Conversation conversation;
     private volatile boolean humanHandling;
+    private volatile boolean lastMessageAdmitted = true;
 
     VisitorSession(WidgetKey key, VisitorId visitorId, String visitorToken, String clientAddress,
                    @Nullable Conversation conversation) {
@@ -71,6 +72,15 @@ public final class VisitorSession {
      */
     boolean humanHandlingSeen() {
         return humanHandling;
+    }
+
+    /** Whether the rate limits admitted this connection's last message (true before the first). */
+    boolean lastMessageAdmitted() {
+        return lastMessageAdmitted;
+    }
+
+    void lastMessageAdmitted(boolean admitted) {
+        this.lastMessageAdmitted = admitted;
     }
 
     public Author author() {

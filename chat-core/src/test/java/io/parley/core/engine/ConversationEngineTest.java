@@ -12,6 +12,7 @@ import io.parley.core.model.MessageId;
 import io.parley.core.model.RateLimit;
 import io.parley.core.model.StoredEvent;
 import io.parley.core.model.WidgetKey;
+import io.parley.core.port.RateLimiter;
 import io.parley.core.protocol.ClientFrame;
 import io.parley.core.protocol.CloseCodes;
 import io.parley.core.protocol.ErrorCodes;
@@ -516,6 +517,65 @@ class ConversationEngineTest {
                 e -> assertThat(e.code()).isEqualTo(ErrorCodes.RATE_LIMITED));
         assertThat(session.conversation()).isNull();
         assertThat(scripted.asked()).isEqualTo(askedBefore);
+    }
+
+    @Test
+    void theBotsReadsStartWhileTheRateLimitsDecideAndReachItsAnswer() {
+        Sinks.Empty<Void> decide = Sinks.empty();
+        EnginePorts held = mem.ports();
+        RateLimiter waiting = (group, limits) -> decide.asMono().then(mem.rateLimiter.tryAcquireAll(group, limits));
+        ConversationEngine engine = new ConversationEngine(new EnginePorts(held.log(), held.conversations(),
+                held.visitors(), held.identities(), held.bus(), held.replies(), waiting, held.ids(), held.clock()),
+                tokens, bot -> scripted, EngineSettings.DEFAULTS);
+        VisitorSession session = start(engine, Fixtures.key());
+
+        Mono<ServerFrame> posted = engine.post(session, new ClientFrame.PostMessage("p1", "how much is shipping?")).cache();
+        posted.subscribe();
+
+        await().atMost(WAIT).until(() -> !scripted.prepared().isEmpty());
+        assertThat(scripted.prepared()).extracting(ScriptedResponder.Read::question)
+                .containsExactly("how much is shipping?");
+        assertThat(scripted.asked()).as("the model is asked only once the message is admitted").isZero();
+        decide.tryEmitEmpty();
+        assertThat(posted.block(WAIT)).isInstanceOf(ServerFrame.Ack.class);
+        assertThat(scripted.given()).as("the answer got the reads started for its question")
+                .containsExactlyElementsOf(scripted.prepared());
+    }
+
+    @Test
+    void aRefusedMessageDiscardsItsReadsAndTheConnectionReadsNothingAheadUntilAMessageIsAdmittedAgain() {
+        BotLimits limits = new BotLimits(new RateLimit(1, Duration.ofSeconds(10)), RateLimit.UNLIMITED,
+                RateLimit.UNLIMITED);
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key(limits));
+        post(engine, session, "q1", "one");
+        finishReply("ok");
+
+        for (String id : List.of("q2", "q3", "q4")) {
+            assertThat(engine.post(session, new ClientFrame.PostMessage(id, "again " + id)).block(WAIT))
+                    .isInstanceOfSatisfying(ServerFrame.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.RATE_LIMITED));
+        }
+
+        List<ScriptedResponder.Read> reads = scripted.prepared();
+        assertThat(reads).extracting(ScriptedResponder.Read::question).as("one read per refusal streak")
+                .containsExactly("one", "again q2");
+        assertThat(reads.get(1).discarded()).isTrue();
+        assertThat(scripted.asked()).isEqualTo(1);
+    }
+
+    @Test
+    void nothingIsReadAheadWhileAHumanAnswers() {
+        ConversationEngine engine = engine();
+        VisitorSession session = start(engine, Fixtures.key());
+        ConversationId c = post(engine, session, "h1", "first").conversationId();
+        finishReply("ok");
+        awaitSeq(c, 2);
+        StepVerifier.create(engine.requestHandoff(session)).expectComplete().verify(WAIT);
+        session.handoffSeen(HandoffState.REQUESTED); // as the visitor's connection does when it relays the handoff
+
+        post(engine, session, "h2", "are you there?");
+
+        assertThat(scripted.prepared()).extracting(ScriptedResponder.Read::question).containsExactly("first");
     }
 
     @Test

@@ -1,6 +1,9 @@
 package io.parley.gateway.upstream;
 
+import io.parley.core.model.Bot;
+import io.parley.core.model.BotId;
 import io.parley.core.model.KnowledgeEntry;
+import io.parley.core.model.OpenAiUpstream;
 import io.parley.core.port.KnowledgeIndex;
 import io.parley.core.port.OpenAiUpstreams;
 import io.parley.core.port.Responder;
@@ -8,7 +11,10 @@ import io.parley.gateway.upstream.UpstreamFailure.Kind;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -39,25 +45,56 @@ public final class OpenAiResponder implements Responder {
         this.upstream = upstream;
     }
 
+    /** The bot's upstream and the knowledge entries for the question, read while the question is admitted. */
+    @Override
+    public Prepared prepare(Bot bot, String question) {
+        return new Reads(bot.id(), question, read(bot.id(), question).toFuture());
+    }
+
     @Override
     public Flux<String> reply(ReplyContext context) {
         return Flux.defer(() -> {
             AtomicBoolean streamed = new AtomicBoolean();
-            return upstreams.of(context.bot().id())
-                    .switchIfEmpty(Mono.defer(() -> {
-                        upstream.metrics().error(Kind.NOT_CONFIGURED);
-                        return Mono.error(new UpstreamFailure(Kind.NOT_CONFIGURED,
-                                "the bot has no OpenAI base URL and model"));
-                    }))
-                    .zipWith(knowledge.search(context.bot().id(), context.question(), KNOWLEDGE_ENTRIES)
-                            .collectList()
-                            // Knowledge unreadable: the upstream still answers, only without the bot's notes.
-                            .onErrorReturn(List.of()))
-                    .flatMapMany(found -> upstream.stream(found.getT1(), messages(context, found.getT2())))
+            Mono<Read> read = context.prepared() instanceof Reads reads && reads.isFor(context)
+                    ? Mono.fromFuture(reads.result) : read(context.bot().id(), context.question());
+            return read
+                    .flatMapMany(found -> {
+                        if (found.upstream() == null) {
+                            upstream.metrics().error(Kind.NOT_CONFIGURED);
+                            return Flux.error(new UpstreamFailure(Kind.NOT_CONFIGURED,
+                                    "the bot has no OpenAI base URL and model"));
+                        }
+                        return upstream.stream(found.upstream(), messages(context, found.entries()));
+                    })
                     .doOnNext(piece -> streamed.set(true))
                     // Policy: any failure, at any point, ends in the knowledge-base answer and a human offered.
                     .onErrorResume(e -> fallback(context, e, streamed.get()));
         });
+    }
+
+    private Mono<Read> read(BotId bot, String question) {
+        return upstreams.of(bot).map(Optional::of).defaultIfEmpty(Optional.empty())
+                .zipWith(knowledge.search(bot, question, KNOWLEDGE_ENTRIES)
+                        .collectList()
+                        // Knowledge unreadable: the upstream still answers, only without the bot's notes.
+                        .onErrorReturn(List.of()),
+                        (found, entries) -> new Read(found.orElse(null), entries));
+    }
+
+    /** The upstream (null when the bot has none) and the best-matching knowledge entries. */
+    private record Read(@Nullable OpenAiUpstream upstream, List<KnowledgeEntry> entries) {
+    }
+
+    /** Reads started by {@link #prepare}; cancelling the future cancels them. */
+    private record Reads(BotId bot, String question, CompletableFuture<Read> result) implements Prepared {
+        boolean isFor(ReplyContext context) {
+            return bot.equals(context.bot().id()) && question.equals(context.question());
+        }
+
+        @Override
+        public void discard() {
+            result.cancel(false);
+        }
     }
 
     static List<Map<String, String>> messages(ReplyContext context, List<KnowledgeEntry> entries) {

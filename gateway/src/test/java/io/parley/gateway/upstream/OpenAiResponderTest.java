@@ -19,6 +19,7 @@ import io.parley.core.model.OpenAiUpstream;
 import io.parley.core.model.ResponderKind;
 import io.parley.core.model.SyntheticSettings;
 import io.parley.core.model.WorkspaceId;
+import io.parley.core.port.Responder;
 import io.parley.core.port.Responder.ReplyContext;
 import io.parley.core.responder.KnowledgeBaseResponder;
 import io.parley.core.testing.InMemoryPorts;
@@ -26,6 +27,8 @@ import io.parley.gateway.upstream.FakeOpenAi.Mode;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -112,6 +115,49 @@ class OpenAiResponderTest {
         assertThat(messages.get(1).get("content").asString()).isEqualTo(QUESTION);
         assertThat(meters.get("parley.upstream.first.token").timer().count()).isEqualTo(1);
         assertThat(meters.get("parley.upstream.streams").gauge().value()).isZero();
+    }
+
+    @Test
+    void readsStartedAheadAreUsedByTheAnswerToTheirQuestionAndNotReadAgain() {
+        AtomicInteger upstreamReads = new AtomicInteger();
+        AtomicInteger knowledgeReads = new AtomicInteger();
+        OpenAiResponder counting = new OpenAiResponder(bot -> Mono.fromCallable(() -> {
+            upstreamReads.incrementAndGet();
+            return new OpenAiUpstream(fake.baseUrl(), "gpt-test", KEY);
+        }), (bot, question, max) -> {
+            knowledgeReads.incrementAndGet();
+            return knowledge.search(bot, question, max);
+        }, new KnowledgeBaseResponder(knowledge, Duration.ZERO), upstream);
+
+        Responder.Prepared ahead = counting.prepare(BOT, QUESTION);
+        await().atMost(BOUND).until(() -> upstreamReads.get() == 1 && knowledgeReads.get() == 1);
+        assertThat(fake.requests()).as("reading ahead never asks the model").isZero();
+        String answered = String.join("", counting.reply(new ReplyContext(BOT, CONTEXT.conversationId(), QUESTION, ahead))
+                .collectList().block(BOUND));
+
+        assertThat(answered).isEqualTo(MODEL_ANSWER);
+        assertThat(upstreamReads).hasValue(1);
+        assertThat(knowledgeReads).hasValue(1);
+        assertThat(fake.received().get(0).body()).contains(KNOWLEDGE_ANSWER);
+
+        // reads for another question are not taken for this one
+        Responder.Prepared other = counting.prepare(BOT, "Do you ship abroad?");
+        assertThat(counting.reply(new ReplyContext(BOT, CONTEXT.conversationId(), QUESTION, other)).collectList()
+                .block(BOUND)).isNotEmpty();
+        assertThat(knowledgeReads).hasValue(3);
+        other.discard();
+    }
+
+    @Test
+    void discardedReadsAheadAreCancelled() {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        OpenAiResponder stalled = new OpenAiResponder(bot -> Mono.<OpenAiUpstream>never().doOnCancel(() -> cancelled.set(true)),
+                knowledge, new KnowledgeBaseResponder(knowledge, Duration.ZERO), upstream);
+
+        stalled.prepare(BOT, QUESTION).discard();
+
+        await().atMost(BOUND).untilTrue(cancelled);
+        assertThat(fake.requests()).isZero();
     }
 
     @Test
