@@ -34,7 +34,8 @@ public final class UpstreamBench {
     static final String BOT = "b_bench_upstream";
     static final String KEY = "pk_bench_upstream";
 
-    record Samples(List<Long> firstToken, List<Long> gaps, int failed) {
+    /** {@code cpuNanos}: the gateway process's CPU time while its visitors asked (0 for the direct path). */
+    record Samples(List<Long> firstToken, List<Long> gaps, int failed, long cpuNanos, int replies) {
     }
 
     enum Mode {
@@ -65,6 +66,10 @@ public final class UpstreamBench {
         }
     }
 
+    private static final int WARM_UP_STREAMS = Integer.getInteger("bench.warmUpStreams", 200);
+    private static final int WARM_UP_QUESTIONS = Integer.getInteger("bench.warmUpQuestions", 10);
+    private static final int WARM_UP_MAX_ROUNDS = Integer.getInteger("bench.warmUpRounds", 8);
+
     public static void main(String[] args) throws Exception {
         List<Integer> levels = new ArrayList<>();
         for (String level : System.getProperty("bench.streams", "100,1000").split(",")) {
@@ -87,6 +92,7 @@ public final class UpstreamBench {
         String upstreamUrl = "http://127.0.0.1:" + upstream.port() + "/v1";
         int https = freePort();
         Process gateway = startGateway(jar, https);
+        gatewayPid = gateway.pid();
         try {
             SslContext trust = SslContextBuilder.forClient().trustManager(new File(".dev/tls/cert.pem")).build();
             awaitReady(trust, https); // the gateway migrates the database and seeds the demo workspace first
@@ -95,12 +101,28 @@ public final class UpstreamBench {
                     tokens, firstTokenMs, gapMs, rounds);
             // warm-up of both paths, not reported: enough messages for the JIT to compile the hot paths first
             run(3, new Load(Mode.BURST, 50, 1, replyLength), upstreamUrl, trust, https, false);
+            // and in steady state until the gateway's CPU per reply stops falling: on two cores the JIT compiler
+            // takes a large share of the CPU for minutes after start, which a node that has run a while no longer pays
+            run(1, new Load(Mode.STEADY, WARM_UP_STREAMS, WARM_UP_QUESTIONS, replyLength), upstreamUrl, trust, https, false);
+            List<String> warmUp = new ArrayList<>();
+            double previous = Double.MAX_VALUE;
+            for (int round = 0; round < WARM_UP_MAX_ROUNDS; round++) {
+                Samples g = viaGateway(new Load(Mode.STEADY, WARM_UP_STREAMS, WARM_UP_QUESTIONS, replyLength), trust, https);
+                double perReply = g.cpuNanos() / 1e6 / Math.max(1, g.replies());
+                warmUp.add(String.format(Locale.ROOT, "%.2f", perReply));
+                if (perReply > previous * 0.9) {
+                    break;
+                }
+                previous = perReply;
+            }
+            System.out.printf(Locale.ROOT, "warm-up: %d streams, %d questions each, rounds until the gateway's CPU per reply"
+                    + " fell by less than 10 %%: %s ms%n", WARM_UP_STREAMS, WARM_UP_QUESTIONS, String.join(", ", warmUp));
             for (Mode mode : modes) {
                 System.out.println();
                 System.out.println(mode.description(questions, replyLength));
                 System.out.println();
-                System.out.println("| streams | path | first token p50 | p99 | gap p50 | p99 | failed |");
-                System.out.println("|---:|---|---:|---:|---:|---:|---:|");
+                System.out.println("| streams | path | first token p50 | p99 | gap p50 | p99 | failed | gateway CPU per reply |");
+                System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|");
                 for (int streams : levels) {
                     run(rounds, new Load(mode, streams, mode == Mode.BURST ? 1 : questions, replyLength),
                             upstreamUrl, trust, https, true);
@@ -116,10 +138,12 @@ public final class UpstreamBench {
     }
 
     private static void run(int rounds, Load load, String upstreamUrl, SslContext trust, int https, boolean report) {
-        Samples direct = new Samples(new ArrayList<>(), new ArrayList<>(), 0);
-        Samples viaGateway = new Samples(new ArrayList<>(), new ArrayList<>(), 0);
+        Samples direct = new Samples(new ArrayList<>(), new ArrayList<>(), 0, 0, 0);
+        Samples viaGateway = new Samples(new ArrayList<>(), new ArrayList<>(), 0, 0, 0);
         int directFailed = 0;
         int gatewayFailed = 0;
+        long gatewayCpu = 0;
+        int gatewayReplies = 0;
         for (int round = 0; round < rounds; round++) {
             // alternate which path goes first, so drift of the shared machine does not favour one
             Samples d;
@@ -137,12 +161,15 @@ public final class UpstreamBench {
             viaGateway.firstToken().addAll(g.firstToken());
             viaGateway.gaps().addAll(g.gaps());
             gatewayFailed += g.failed();
+            gatewayCpu += g.cpuNanos();
+            gatewayReplies += g.replies();
         }
         if (report) {
             int streams = load.streams();
-            row(streams, "direct", direct, directFailed);
-            row(streams, "gateway", viaGateway, gatewayFailed);
-            System.out.printf(Locale.ROOT, "| %d | **overhead** | **%s** | **%s** | **%s** | **%s** | |%n", streams,
+            row(streams, "direct", direct, directFailed, "");
+            row(streams, "gateway", viaGateway, gatewayFailed,
+                    gatewayReplies == 0 ? "" : ms(gatewayCpu / gatewayReplies));
+            System.out.printf(Locale.ROOT, "| %d | **overhead** | **%s** | **%s** | **%s** | **%s** | | |%n", streams,
                     ms(p(viaGateway.firstToken(), 50) - p(direct.firstToken(), 50)),
                     ms(p(viaGateway.firstToken(), 99) - p(direct.firstToken(), 99)),
                     ms(p(viaGateway.gaps(), 50) - p(direct.gaps(), 50)),
@@ -150,11 +177,29 @@ public final class UpstreamBench {
         }
     }
 
-    private static void row(int streams, String path, Samples samples, int failed) {
-        System.out.printf(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %d |%n", streams, path,
+    private static void row(int streams, String path, Samples samples, int failed, String cpuPerReply) {
+        System.out.printf(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %d | %s |%n", streams, path,
                 ms(p(samples.firstToken(), 50)), ms(p(samples.firstToken(), 99)), ms(p(samples.gaps(), 50)),
-                ms(p(samples.gaps(), 99)), failed);
+                ms(p(samples.gaps(), 99)), failed, cpuPerReply);
     }
+
+    private static volatile long gatewayPid;
+
+    /** The gateway process's user and system CPU time so far, from /proc (Linux; 0 elsewhere). */
+    private static long gatewayCpuNanos() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + gatewayPid + "/stat"));
+            // fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return ticks * 1_000_000_000L / CLOCK_TICKS_PER_SECOND;
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** Linux's USER_HZ, which /proc/PID/stat counts in (100 on every mainstream kernel). */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     /** N clients posting to the fake themselves, each its questions one after the other. */
     private static Samples direct(Load load, String upstreamUrl) {
@@ -193,7 +238,7 @@ public final class UpstreamBench {
                 .reduce(0, Integer::sum)
                 .block(Duration.ofMinutes(5));
         pool.disposeLater().block(Duration.ofSeconds(10));
-        return new Samples(new ArrayList<>(first), new ArrayList<>(gaps), (int) failed);
+        return new Samples(new ArrayList<>(first), new ArrayList<>(gaps), (int) failed, 0, 0);
     }
 
     /**
@@ -262,10 +307,12 @@ public final class UpstreamBench {
                 .cache();
         all.subscribe();
         ready.asFlux().take(streams).timeout(Duration.ofSeconds(60)).onErrorResume(e -> Flux.empty()).blockLast();
+        long cpuBefore = gatewayCpuNanos();
         go.tryEmitValue(true);
         int failed = all.block(Duration.ofMinutes(5));
+        long cpu = gatewayCpuNanos() - cpuBefore;
         pool.disposeLater().block(Duration.ofSeconds(10));
-        return new Samples(new ArrayList<>(first), new ArrayList<>(gaps), failed);
+        return new Samples(new ArrayList<>(first), new ArrayList<>(gaps), failed, cpu, streams * load.questions());
     }
 
     /** A fake OpenAI-compatible server: one SSE stream per request, fixed timing, then [DONE]. */
