@@ -3,6 +3,7 @@ package io.parley.gateway.upstream;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -22,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param breakerMinimumCalls    calls before the breaker judges at all
  * @param breakerFailureRate     percentage of failed calls in the window that opens the breaker
  * @param breakerOpenFor         how long an open breaker refuses calls before letting a few try again
+ * @param settingsCacheExpiry    longest a node keeps a bot's upstream settings read from PostgreSQL; a change
+ *                               announced over Redis drops them at once, so this only bounds a lost announcement
+ * @param settingsCacheMaxBots   bots whose upstream settings a node keeps at once; beyond, the oldest go
  */
 @Validated
 @ConfigurationProperties("parley.upstream")
@@ -36,11 +40,14 @@ public record UpstreamProperties(
         @DefaultValue("20") @Min(1) @Max(10_000) int breakerWindow,
         @DefaultValue("10") @Min(1) @Max(10_000) int breakerMinimumCalls,
         @DefaultValue("50") @Min(1) @Max(100) int breakerFailureRate,
-        @DefaultValue("30s") @DurationMin(millis = 1) Duration breakerOpenFor) {
+        @DefaultValue("30s") @DurationMin(millis = 1) Duration breakerOpenFor,
+        @DefaultValue("60s") @DurationMin(millis = 1) @DurationMax(hours = 24) Duration settingsCacheExpiry,
+        @DefaultValue("10000") @Min(1) @Max(1_000_000) int settingsCacheMaxBots) {
 
     /** The defaults above, for code that builds the responder without Spring. */
     static UpstreamProperties defaults() {
         return new UpstreamProperties(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(15), 200,
-                2, Duration.ofMillis(250), Duration.ofSeconds(5), 20, 10, 50, Duration.ofSeconds(30));
+                2, Duration.ofMillis(250), Duration.ofSeconds(5), 20, 10, 50, Duration.ofSeconds(30),
+                Duration.ofSeconds(60), 10_000);
     }
 }

@@ -4,10 +4,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.core.responder.KnowledgeBaseResponder;
 import io.parley.gateway.config.BotProperties;
 import io.parley.persistence.postgres.PostgresAdapters;
+import io.parley.persistence.redis.RedisAdapters;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The {@code openai} responder and its resilient upstream client (closed with the context). */
+/**
+ * The {@code openai} responder, the bots' upstream settings it keeps in memory and its resilient upstream
+ * client (both closed with the context).
+ */
 @Configuration(proxyBeanMethods = false)
 class UpstreamWiring {
 
@@ -16,9 +20,18 @@ class UpstreamWiring {
         return new ResilientUpstream(properties, meters);
     }
 
+    /** Subscribes to the bots' change announcements at once, so it keeps settings from the first question on. */
+    @Bean(destroyMethod = "close")
+    CachedOpenAiUpstreams cachedOpenAiUpstreams(PostgresAdapters postgres, RedisAdapters redis,
+                                                UpstreamProperties properties) {
+        return new CachedOpenAiUpstreams(postgres.openAiUpstreams(), redis.botChanges(),
+                properties.settingsCacheExpiry(), properties.settingsCacheMaxBots());
+    }
+
     @Bean
-    OpenAiResponder openAiResponder(PostgresAdapters postgres, ResilientUpstream upstream, BotProperties bots) {
-        return new OpenAiResponder(postgres.openAiUpstreams(), postgres.knowledgeIndex(),
+    OpenAiResponder openAiResponder(CachedOpenAiUpstreams upstreams, PostgresAdapters postgres,
+                                    ResilientUpstream upstream, BotProperties bots) {
+        return new OpenAiResponder(upstreams, postgres.knowledgeIndex(),
                 new KnowledgeBaseResponder(postgres.knowledgeIndex(), bots.knowledgePieceInterval()), upstream);
     }
 }

@@ -71,7 +71,8 @@ class OpenAiResponderTest {
 
     private static UpstreamProperties properties(int maxConcurrentStreams, Duration tokenTimeouts) {
         return new UpstreamProperties(Duration.ofSeconds(2), tokenTimeouts, tokenTimeouts, maxConcurrentStreams, 2,
-                Duration.ofMillis(20), Duration.ofSeconds(2), 4, 4, 50, Duration.ofSeconds(60));
+                Duration.ofMillis(20), Duration.ofSeconds(2), 4, 4, 50, Duration.ofSeconds(60), Duration.ofSeconds(60),
+                10_000);
     }
 
     private OpenAiResponder responder(String baseUrl) {

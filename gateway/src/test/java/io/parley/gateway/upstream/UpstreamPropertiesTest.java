@@ -30,16 +30,21 @@ class UpstreamPropertiesTest {
                     assertThat(p.idleTimeout()).isEqualTo(Duration.ofSeconds(15));
                     assertThat(p.maxConcurrentStreams()).isEqualTo(200);
                     assertThat(p.retries()).isEqualTo(2);
+                    assertThat(p.settingsCacheExpiry()).isEqualTo(Duration.ofSeconds(60));
+                    assertThat(p.settingsCacheMaxBots()).isEqualTo(10_000);
                 }));
     }
 
     @Test
     void invalidValuesStopTheStartWithThePropertyNamed() {
         context.withPropertyValues("parley.upstream.first-token-timeout=0s", "parley.upstream.max-concurrent-streams=0",
-                        "parley.upstream.breaker-failure-rate=101")
+                        "parley.upstream.breaker-failure-rate=101", "parley.upstream.settings-cache-expiry=0s",
+                        "parley.upstream.settings-cache-max-bots=0")
                 .run(started -> assertThat(started).hasFailed().getFailure().rootCause()
                         .hasMessageContaining("firstTokenTimeout")
                         .hasMessageContaining("maxConcurrentStreams")
-                        .hasMessageContaining("breakerFailureRate"));
+                        .hasMessageContaining("breakerFailureRate")
+                        .hasMessageContaining("settingsCacheExpiry")
+                        .hasMessageContaining("settingsCacheMaxBots"));
     }
 }

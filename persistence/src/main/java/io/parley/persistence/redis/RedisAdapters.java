@@ -4,6 +4,7 @@ import io.lettuce.core.RedisClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.parley.core.port.AuthThrottle;
+import io.parley.core.port.BotChanges;
 import io.parley.core.port.Clock;
 import io.parley.core.port.EventBus;
 import io.parley.core.port.InboxBus;
@@ -15,8 +16,9 @@ import io.parley.core.port.ReplyStreams;
 import reactor.core.publisher.Mono;
 
 /**
- * The Redis adapters of one environment, on two connections of {@code client} opened on first use: a
- * pub/sub connection for every subscription, and one for every other command. Key layout, where
+ * The Redis adapters of one environment, on connections of {@code client} opened on first use: a pub/sub
+ * connection for each kind of subscription (conversation events, inboxes, bot changes), and one for every
+ * other command. Key layout, where
  * {@code <p>} is {@code keyPrefix} (e.g. {@code parley:dev:}) and braces are Redis Cluster hash tags:
  * <ul>
  * <li>{@code <p>{c_…}:events} — pub/sub channel of a conversation's live signals</li>
@@ -25,6 +27,7 @@ import reactor.core.publisher.Mono;
  * <li>{@code <p>{c_…}:reply:m_…:lease} — the id of the node holding the reply's lease (string, short TTL)</li>
  * <li>{@code <p>{c_…}:replies} — ids of the conversation's replies being streamed (set)</li>
  * <li>{@code <p>{w_…}:inbox} — pub/sub channel of a workspace's inbox updates and presence changes</li>
+ * <li>{@code <p>{bots}:changes} — pub/sub channel of bots' settings changes (the bot's id)</li>
  * <li>{@code <p>{w_…}:agents} — the workspace's open agent sockets, scored with their expiry (sorted set)</li>
  * <li>{@code <p>{c_…}:retried:m_…} — set once a question whose reply was taken over is answered again</li>
  * <li>{@code <p>{replies}:leases} — every live reply ({@code "c_… m_…"}) by lease expiry in ms (sorted set)</li>
@@ -45,6 +48,7 @@ public final class RedisAdapters implements AutoCloseable {
     private final RedisRateLimiter rateLimiter;
     private final RedisKeys keys;
     private final RedisInboxBus inboxBus;
+    private final RedisBotChanges botChanges;
 
     public RedisAdapters(RedisClient client, String keyPrefix) {
         RedisKeys keys = new RedisKeys(keyPrefix);
@@ -58,10 +62,15 @@ public final class RedisAdapters implements AutoCloseable {
         this.replyStreams = new RedisReplyStreams(commands, keys, RedisReplyStreams.DEFAULT_TTL);
         this.rateLimiter = new RedisRateLimiter(commands, keys);
         this.inboxBus = new RedisInboxBus(client, commands, keys);
+        this.botChanges = new RedisBotChanges(client, commands, keys);
     }
 
     public InboxBus inboxBus() {
         return inboxBus;
+    }
+
+    public BotChanges botChanges() {
+        return botChanges;
     }
 
     /** Agents' presence; {@code clock} scores the entries, so every node's clock should be roughly right. */
@@ -113,6 +122,7 @@ public final class RedisAdapters implements AutoCloseable {
         try {
             eventBus.close();
             inboxBus.close();
+            botChanges.close();
         } finally {
             commands.close();
         }

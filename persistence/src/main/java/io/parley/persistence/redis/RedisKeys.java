@@ -54,6 +54,11 @@ record RedisKeys(String prefix) {
         return prefix + "{" + workspace.value() + "}:inbox";
     }
 
+    /** Pub/sub channel of every bot's settings changes (the payload is the bot's id). */
+    String botChanges() {
+        return prefix + "{bots}:changes";
+    }
+
     /** Sorted set of a workspace's open agent sockets, scored with their expiry. */
     String presence(WorkspaceId workspace) {
         return prefix + "{" + workspace.value() + "}:agents";

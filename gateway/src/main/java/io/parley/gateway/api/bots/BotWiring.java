@@ -4,16 +4,20 @@ import io.parley.core.port.Bots;
 import io.parley.core.port.KnowledgeBase;
 import io.parley.core.port.WidgetKeyRegistry;
 import io.parley.persistence.postgres.PostgresAdapters;
+import io.parley.persistence.redis.RedisAdapters;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The administration ports of bots, widget keys and knowledge entries (PostgreSQL). */
+/**
+ * The administration ports of bots, widget keys and knowledge entries (PostgreSQL); changes of bots are
+ * announced to every node over Redis.
+ */
 @Configuration(proxyBeanMethods = false)
 public class BotWiring {
 
     @Bean
-    Bots bots(PostgresAdapters postgres) {
-        return postgres.bots();
+    Bots bots(PostgresAdapters postgres, RedisAdapters redis) {
+        return new AnnouncingBots(postgres.bots(), redis.botChanges());
     }
 
     @Bean
