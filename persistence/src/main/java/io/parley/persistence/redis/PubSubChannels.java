@@ -46,9 +46,10 @@ import reactor.core.publisher.Mono;
  * the command published it (PUBLISH, or a script that says so), on the I/O thread that completes the
  * command, through the same {@link Subscriber#deliver} and {@code belongs} check as signals from Redis.
  * One connection's commands complete in the order Redis ran them, so local subscribers see this node's
- * signals in the order every other node sees them. A command that fails or times out delivers nothing
- * locally: like a remote follower, a local one may then miss it (callers already treat a failed publish
- * as possibly lost: stored events are read back by seq, a reply's missing text by its length).</li>
+ * signals in the order every other node sees them. A command that fails, or whose caller stops waiting
+ * first, delivers nothing locally: like a remote follower, a local one may then miss it (callers already
+ * treat a failed publish as possibly lost: stored events are read back by seq, a reply's missing text by
+ * its length).</li>
  * <li>{@code subscribe}'s promise holds: a subscriber is in its channel before {@code subscribed} is emitted,
  * so a publish completing after that finds it; one completing while the subscription is being confirmed is
  * held back and comes after {@code subscribed} (a signal from before, which readers dedupe as they do
@@ -65,7 +66,7 @@ final class PubSubChannels<T> implements AutoCloseable {
     private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(2);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** How every payload published here starts: {@code {"@":"<origin>"}, the origin 8 base64url chars. */
+    /** How every payload published here starts: a JSON object whose first member is our origin (8 base64url chars). */
     private final String stamp = "{\"@\":\"" + randomOrigin() + "\"";
 
     private final RedisClient client;

@@ -146,7 +146,8 @@ class RedisLocalDeliveryTest extends SharedRedisTest {
                     .thenCancel()
                     .verify(TIMEOUT);
 
-            assertThat(oldNodeReceived.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(codec.encode(fromOldNode));
+            assertThat(oldNodeReceived.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+                    .isEqualTo(codec.encode(fromOldNode));
             String ours = oldNodeReceived.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(ours).startsWith("{\"@\":\"");
             assertThat(codec.decode(ours)).isEqualTo(fromThisNode);
