@@ -4,16 +4,20 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -28,12 +32,42 @@ import reactor.core.publisher.Mono;
  * Redis pub/sub channels of one kind of signal {@code T} (conversation events, workspace inboxes): all
  * local subscribers share one pub/sub connection and one Redis subscription per channel, reference-counted.
  * Each subscriber first gets {@code subscribed} once the Redis subscription is confirmed, then every signal
- * published after it. Signals are emitted on Lettuce's I/O thread: subscribers must not block.
+ * published after it. Signals are emitted on Lettuce's I/O threads: subscribers must not block.
+ *
+ * <p>A signal published here reaches this node's subscribers without a round trip through Redis, and
+ * without being decoded again:
+ * <ul>
+ * <li>Each instance stamps its payloads (JSON objects) with a random origin as their first member,
+ * {@code {"@":"<origin>",…}}. Redis's echo of our own is recognised by that prefix and dropped; any other
+ * payload is decoded as it is, the codecs ignoring the member. So payloads of a node of the previous version
+ * (no stamp) are read here, and ours are read there, during a rolling upgrade. A JSON object that is not
+ * ours cannot start with our stamp: the origin is followed by its closing quote.</li>
+ * <li>The signal the caller passed is delivered to the channel's local subscribers when Redis reports that
+ * the command published it (PUBLISH, or a script that says so), on the I/O thread that completes the
+ * command, through the same {@link Subscriber#deliver} and {@code belongs} check as signals from Redis.
+ * One connection's commands complete in the order Redis ran them, so local subscribers see this node's
+ * signals in the order every other node sees them. A command that fails, or whose caller stops waiting
+ * first, delivers nothing locally: like a remote follower, a local one may then miss it (callers already
+ * treat a failed publish as possibly lost: stored events are read back by seq, a reply's missing text by
+ * its length).</li>
+ * <li>{@code subscribe}'s promise holds: a subscriber is in its channel before {@code subscribed} is emitted,
+ * so a publish completing after that finds it; one completing while the subscription is being confirmed is
+ * held back and comes after {@code subscribed} (a signal from before, which readers dedupe as they do
+ * signals of other nodes: by seq and reply offset).</li>
+ * <li>Other nodes' signals still come through Redis, on the pub/sub connection: one of them may overtake
+ * one of ours that Redis ran first, as signals of two other nodes may reach a node out of order; readers
+ * cope (ConversationFollower fills seq gaps from the log and finishes a reply from its stored text when
+ * {@code reply.end}'s length differs from what it showed; inbox summaries carry their lastSeq).</li>
+ * </ul>
  */
 final class PubSubChannels<T> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PubSubChannels.class);
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(2);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** How every payload published here starts: a JSON object whose first member is our origin (8 base64url chars). */
+    private final String stamp = "{\"@\":\"" + randomOrigin() + "\"";
 
     private final RedisClient client;
     private final LazyConnection<StatefulRedisConnection<String, String>> commands;
@@ -72,11 +106,30 @@ final class PubSubChannels<T> implements AutoCloseable {
         client.addListener(connectionLost);
     }
 
-    Mono<Void> publish(String channel, String payload) {
-        return commands.get()
-                .flatMap(connection -> connection.reactive().publish(channel, payload))
+    /** Publishes {@code signal}, encoded as {@code payload}, to every subscriber of the channel on any node. */
+    Mono<Void> publish(String channel, T signal, String payload) {
+        return publishing(channel, signal, payload, (redis, stamped) -> redis.publish(channel, stamped), count -> true)
                 .timeout(PUBLISH_TIMEOUT)
                 .then();
+    }
+
+    /**
+     * Runs {@code command} on the command connection, giving it {@code payload} (a JSON object with at least
+     * one member) stamped with this node's origin to publish on {@code channel}; once its result says it
+     * published, delivers {@code signal} to the channel's local subscribers.
+     */
+    <R> Mono<R> publishing(String channel, T signal, String payload,
+                           BiFunction<RedisReactiveCommands<String, String>, String, Mono<R>> command,
+                           Predicate<R> published) {
+        String stamped = stamp + "," + payload.substring(1);
+        return commands.get()
+                .flatMap(connection -> command.apply(connection.reactive(), stamped)
+                        // on the I/O thread that completes the command: in the order Redis ran this node's commands
+                        .doOnNext(result -> {
+                            if (published.test(result)) {
+                                deliver(channel, signal);
+                            }
+                        }));
     }
 
     /**
@@ -153,8 +206,8 @@ final class PubSubChannels<T> implements AutoCloseable {
         connection.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
-                Channel<T> state = channels.get(channel);
-                if (state == null) {
+                if (!channels.containsKey(channel) || message.startsWith(stamp)) {
+                    // ours was delivered here when Redis published it
                     return;
                 }
                 T signal;
@@ -166,11 +219,7 @@ final class PubSubChannels<T> implements AutoCloseable {
                             e.getClass().getName());
                     return;
                 }
-                if (!state.belongs.test(signal)) {
-                    log.warn("skipped a signal that does not belong to {}", channel);
-                    return;
-                }
-                state.subscribers.forEach(subscriber -> subscriber.deliver(signal));
+                deliver(channel, signal);
             }
 
             @Override
@@ -184,6 +233,24 @@ final class PubSubChannels<T> implements AutoCloseable {
             }
         });
         return connection;
+    }
+
+    private void deliver(String channel, T signal) {
+        Channel<T> state = channels.get(channel);
+        if (state == null) {
+            return;
+        }
+        if (!state.belongs.test(signal)) {
+            log.warn("skipped a signal that does not belong to {}", channel);
+            return;
+        }
+        state.subscribers.forEach(subscriber -> subscriber.deliver(signal));
+    }
+
+    private static String randomOrigin() {
+        byte[] bytes = new byte[6];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private void failAll(Throwable failure) {

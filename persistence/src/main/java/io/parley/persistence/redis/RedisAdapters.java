@@ -58,8 +58,9 @@ public final class RedisAdapters implements AutoCloseable {
         // by the reply streams' append script) reach Redis in the order they were written, so the start cannot
         // be overtaken even when its caller stopped waiting for it (a timed-out command still queued is either
         // written ahead of the next one or, cancelled, never written); two connections would not keep that order.
+        // Their completions keep it too, and deliver both to this node's own followers (PubSubChannels).
         this.eventBus = new RedisEventBus(client, commands, keys);
-        this.replyStreams = new RedisReplyStreams(commands, keys, RedisReplyStreams.DEFAULT_TTL);
+        this.replyStreams = new RedisReplyStreams(commands, eventBus.channels(), keys, RedisReplyStreams.DEFAULT_TTL);
         this.rateLimiter = new RedisRateLimiter(commands, keys);
         this.inboxBus = new RedisInboxBus(client, commands, keys);
         this.botChanges = new RedisBotChanges(client, commands, keys);

@@ -38,12 +38,17 @@ final class RedisEventBus implements EventBus, AutoCloseable {
                     }
                     return codec.encode(signal);
                 })
-                .flatMap(json -> channels.publish(keys.events(conversationId), json));
+                .flatMap(json -> channels.publish(keys.events(conversationId), signal, json));
     }
 
     @Override
     public Flux<LiveSignal> subscribe(ConversationId conversationId) {
         return channels.subscribe(keys.events(conversationId), signal -> conversationId.equals(conversationOf(signal)));
+    }
+
+    /** The conversations' channels, for a script that publishes a signal as part of a larger decision. */
+    PubSubChannels<LiveSignal> channels() {
+        return channels;
     }
 
     @Override

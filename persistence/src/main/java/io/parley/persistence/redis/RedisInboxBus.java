@@ -34,7 +34,7 @@ final class RedisInboxBus implements InboxBus, AutoCloseable {
     @Override
     public Mono<Void> publish(WorkspaceId workspace, Signal signal) {
         return Mono.fromCallable(() -> codec.encode(signal))
-                .flatMap(json -> channels.publish(keys.inbox(workspace), json));
+                .flatMap(json -> channels.publish(keys.inbox(workspace), signal, json));
     }
 
     @Override

@@ -26,8 +26,9 @@ import reactor.core.publisher.Mono;
  * so a reply nobody ends leaves nothing behind for long. The index of leases (a sorted set by expiry on
  * the Redis clock) lets any node find replies whose lease ran out; every decision (append, renew,
  * claim) is a script on the reply's own keys. The append script also publishes the piece's
- * {@code reply.delta} on the conversation's event channel, as {@link RedisEventBus} would, so a piece
- * costs one round trip. Redis failures are errors for the caller.
+ * {@code reply.delta} on the conversation's event channel, as {@link RedisEventBus} would (stamped with
+ * its origin, and delivered to this node's followers once the script says it appended: {@link PubSubChannels}),
+ * so a piece costs one round trip. Redis failures are errors for the caller.
  */
 final class RedisReplyStreams implements ReplyStreams {
     static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
@@ -35,6 +36,7 @@ final class RedisReplyStreams implements ReplyStreams {
     private static final Duration RETRY_FLAG_TTL = Duration.ofDays(1);
 
     private final LazyConnection<StatefulRedisConnection<String, String>> redis;
+    private final PubSubChannels<LiveSignal> events;
     private final RedisKeys keys;
     private final LiveSignalCodec codec = new LiveSignalCodec();
     private final String ttlMillis;
@@ -46,8 +48,11 @@ final class RedisReplyStreams implements ReplyStreams {
     private final RedisScript release = RedisScript.named("reply-release.lua");
     private final RedisScript index = RedisScript.named("lease-index.lua");
 
-    RedisReplyStreams(LazyConnection<StatefulRedisConnection<String, String>> redis, RedisKeys keys, Duration ttl) {
+    /** {@code events}: the event bus's channels, on the same command connection as {@code redis}. */
+    RedisReplyStreams(LazyConnection<StatefulRedisConnection<String, String>> redis, PubSubChannels<LiveSignal> events,
+                      RedisKeys keys, Duration ttl) {
         this.redis = redis;
+        this.events = events;
         this.keys = keys;
         this.ttlMillis = Long.toString(ttl.toMillis());
     }
@@ -70,11 +75,12 @@ final class RedisReplyStreams implements ReplyStreams {
         ConversationId conversationId = delta.conversationId();
         MessageId messageId = delta.messageId();
         String piece = delta.text();
+        String channel = keys.events(conversationId);
         return Mono.fromCallable(() -> codec.encode(delta))
-                .flatMap(signal -> redis.get()
-                        .flatMap(c -> append.run(c.reactive(), replyKeys(conversationId, messageId), piece,
-                                Integer.toString(piece.length()), ttlMillis, messageId.value(), node,
-                                keys.events(conversationId), signal)))
+                .flatMap(payload -> events.publishing(channel, delta, payload,
+                        (c, stamped) -> append.run(c, replyKeys(conversationId, messageId), piece,
+                                Integer.toString(piece.length()), ttlMillis, messageId.value(), node, channel, stamped),
+                        length -> length >= 0))
                 .timeout(TIMEOUT)
                 .flatMap(length -> length == -2
                         ? Mono.error(new LeaseLostException(messageId))

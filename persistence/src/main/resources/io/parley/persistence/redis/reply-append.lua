@@ -1,5 +1,6 @@
 -- KEYS as in reply-begin.lua. ARGV: piece, its length in UTF-16 units, ttl ms, message id, node, the
--- conversation's event channel, the piece's reply.delta signal as LiveSignalCodec encodes it.
+-- conversation's event channel, the piece's reply.delta signal as LiveSignalCodec encodes it, stamped with
+-- the node's origin (PubSubChannels).
 -- Appends the piece and publishes the signal to the conversation's followers, in one round trip.
 -- Returns the reply's length in UTF-16 units after the piece (APPEND would count UTF-8 bytes),
 -- -1 when the reply was never begun, has ended or has expired, -2 when another node holds its lease
