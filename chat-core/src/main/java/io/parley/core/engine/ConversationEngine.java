@@ -125,17 +125,23 @@ public final class ConversationEngine {
     public Mono<ServerFrame> post(VisitorSession session, ClientFrame.PostMessage message,
                                   Function<Conversation, Mono<Void>> beforeStoring) {
         return Mono.create(answer -> {
-            // The bot's reads start while the rate limits are checked, unless this connection's last message was
-            // refused: a visitor over its limit costs no read per refused message. While a human answers, the bot
-            // is not asked ahead either.
-            Responder.Prepared prepared = session.lastMessageAdmitted() && !session.humanHandlingSeen()
+            // The bot is asked while the rate limits are checked (in a conversation still to be opened, only its
+            // reads start), unless this connection's last message was refused: then a refusal cancels the answer
+            // within the limits' round trip, and the refused messages after it start nothing. While a human
+            // answers, nothing starts ahead either.
+            boolean ahead = session.lastMessageAdmitted() && !session.humanHandlingSeen();
+            Conversation known = session.conversation();
+            Responder.Prepared prepared = ahead && known == null
                     ? replies.prepare(session.bot(), message.text()) : Responder.Prepared.NOTHING;
+            ReplyRunner.Answer askedAhead = ahead && known != null
+                    ? replies.answerEarly(session.bot(), known.id(), message.text(), Responder.Prepared.NOTHING) : null;
             // Runs to the end even if the caller goes away mid-way: a message once stored is always
             // announced and answered, or a resend of its clientMsgId (created=false) would get no reply.
             checkMessageRate(session).flatMap(decision -> {
                 session.lastMessageAdmitted(decision.allowed());
                 if (!decision.allowed()) {
                     prepared.discard();
+                    discard(askedAhead);
                     answer.success(new ServerFrame.Error(ErrorCodes.RATE_LIMITED,
                             "too many messages; send again in " + decision.retryAfterMillis() + " ms",
                             message.clientMsgId(), decision.retryAfterMillis()));
@@ -143,7 +149,7 @@ public final class ConversationEngine {
                 }
                 return openConversation(session).flatMap(conversation -> {
                     // While a human answers, no model is asked ahead: that request would only be cancelled.
-                    ReplyRunner.Answer early = session.humanHandlingSeen() ? null
+                    ReplyRunner.Answer early = askedAhead != null ? askedAhead : session.humanHandlingSeen() ? null
                             : replies.answerEarly(session.bot(), conversation.id(), message.text(), prepared);
                     if (early == null) {
                         prepared.discard();
@@ -164,7 +170,10 @@ public final class ConversationEngine {
                             })
                             .doOnError(e -> discard(early));
                 });
-            }).doOnError(e -> prepared.discard()).subscribe(null, e -> {
+            }).doOnError(e -> {
+                prepared.discard();
+                discard(askedAhead);
+            }).subscribe(null, e -> {
                 // Database down or failing: nothing was stored, so say so and let the client resend.
                 LOG.log(e instanceof CancellationException ? Level.FINE : Level.WARNING, "could not store a message", e);
                 answer.success(new ServerFrame.Error(ErrorCodes.STORE_FAILED,

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -43,6 +44,13 @@ class ConversationEngineTest {
 
     private ConversationEngine engine() {
         return new ConversationEngine(mem.ports(), tokens, bot -> scripted, EngineSettings.DEFAULTS);
+    }
+
+    private ConversationEngine engineWithLimiter(RateLimiter limiter) {
+        EnginePorts ports = mem.ports();
+        return new ConversationEngine(new EnginePorts(ports.log(), ports.conversations(), ports.visitors(),
+                ports.identities(), ports.bus(), ports.replies(), limiter, ports.ids(), ports.clock()),
+                tokens, bot -> scripted, EngineSettings.DEFAULTS);
     }
 
     private VisitorSession start(ConversationEngine engine, WidgetKey key) {
@@ -517,16 +525,17 @@ class ConversationEngineTest {
                 e -> assertThat(e.code()).isEqualTo(ErrorCodes.RATE_LIMITED));
         assertThat(session.conversation()).isNull();
         assertThat(scripted.asked()).isEqualTo(askedBefore);
+        assertThat(scripted.prepared()).last().satisfies(read -> {
+            assertThat(read.question()).isEqualTo("hello?");
+            assertThat(read.discarded()).isTrue();
+        });
     }
 
     @Test
-    void theBotsReadsStartWhileTheRateLimitsDecideAndReachItsAnswer() {
+    void inANewConversationTheBotsReadsStartWhileTheRateLimitsDecideAndReachItsAnswer() {
         Sinks.Empty<Void> decide = Sinks.empty();
-        EnginePorts held = mem.ports();
-        RateLimiter waiting = (group, limits) -> decide.asMono().then(mem.rateLimiter.tryAcquireAll(group, limits));
-        ConversationEngine engine = new ConversationEngine(new EnginePorts(held.log(), held.conversations(),
-                held.visitors(), held.identities(), held.bus(), held.replies(), waiting, held.ids(), held.clock()),
-                tokens, bot -> scripted, EngineSettings.DEFAULTS);
+        ConversationEngine engine = engineWithLimiter(
+                (group, limits) -> decide.asMono().then(mem.rateLimiter.tryAcquireAll(group, limits)));
         VisitorSession session = start(engine, Fixtures.key());
 
         Mono<ServerFrame> posted = engine.post(session, new ClientFrame.PostMessage("p1", "how much is shipping?")).cache();
@@ -543,7 +552,35 @@ class ConversationEngineTest {
     }
 
     @Test
-    void aRefusedMessageDiscardsItsReadsAndTheConnectionReadsNothingAheadUntilAMessageIsAdmittedAgain() {
+    void inAnOpenConversationTheModelIsAskedWhileTheRateLimitsDecide() {
+        Sinks.Empty<Void> decide = Sinks.empty();
+        AtomicBoolean gated = new AtomicBoolean();
+        ConversationEngine engine = engineWithLimiter((group, limits) -> gated.get()
+                ? decide.asMono().then(mem.rateLimiter.tryAcquireAll(group, limits))
+                : mem.rateLimiter.tryAcquireAll(group, limits));
+        VisitorSession session = start(engine, Fixtures.key());
+        ConversationId c = post(engine, session, "a1", "first").conversationId();
+        finishReply("ok");
+        awaitSeq(c, 2);
+        gated.set(true);
+
+        Mono<ServerFrame> posted = engine.post(session, new ClientFrame.PostMessage("a2", "and shipping?")).cache();
+        posted.subscribe();
+
+        Sinks.Many<String> asked = scripted.nextReply();
+        assertThat(asked.currentSubscriberCount()).as("asked before the decision").isEqualTo(1);
+        assertThat(mem.log.all(c)).as("nothing stored before the decision").hasSize(2);
+        decide.tryEmitEmpty();
+        assertThat(posted.block(WAIT)).isInstanceOf(ServerFrame.Ack.class);
+        asked.tryEmitNext("Free over 50.");
+        asked.tryEmitComplete();
+        awaitSeq(c, 4);
+        assertThat(mem.log.all(c).get(3))
+                .isInstanceOfSatisfying(StoredEvent.Message.class, m -> assertThat(m.text()).isEqualTo("Free over 50."));
+    }
+
+    @Test
+    void aRefusedMessageCancelsWhatStartedForItAndTheConnectionStartsNothingAheadUntilAMessageIsAdmittedAgain() {
         BotLimits limits = new BotLimits(new RateLimit(1, Duration.ofSeconds(10)), RateLimit.UNLIMITED,
                 RateLimit.UNLIMITED);
         ConversationEngine engine = engine();
@@ -556,11 +593,10 @@ class ConversationEngineTest {
                     .isInstanceOfSatisfying(ServerFrame.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.RATE_LIMITED));
         }
 
-        List<ScriptedResponder.Read> reads = scripted.prepared();
-        assertThat(reads).extracting(ScriptedResponder.Read::question).as("one read per refusal streak")
-                .containsExactly("one", "again q2");
-        assertThat(reads.get(1).discarded()).isTrue();
-        assertThat(scripted.asked()).isEqualTo(1);
+        Sinks.Many<String> askedAhead = scripted.nextReply();
+        await().atMost(WAIT).until(() -> askedAhead.currentSubscriberCount() == 0);
+        assertThat(scripted.asked()).as("the first message and the first refused one only").isEqualTo(2);
+        assertThat(scripted.prepared()).extracting(ScriptedResponder.Read::question).containsExactly("one");
     }
 
     @Test
