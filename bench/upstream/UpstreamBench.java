@@ -68,6 +68,7 @@ public final class UpstreamBench {
 
     private static final int WARM_UP_STREAMS = Integer.getInteger("bench.warmUpStreams", 200);
     private static final int WARM_UP_QUESTIONS = Integer.getInteger("bench.warmUpQuestions", 10);
+    private static final int WARM_UP_MIN_ROUNDS = 3;
     private static final int WARM_UP_MAX_ROUNDS = Integer.getInteger("bench.warmUpRounds", 8);
 
     public static void main(String[] args) throws Exception {
@@ -110,13 +111,13 @@ public final class UpstreamBench {
                 Samples g = viaGateway(new Load(Mode.STEADY, WARM_UP_STREAMS, WARM_UP_QUESTIONS, replyLength), trust, https);
                 double perReply = g.cpuNanos() / 1e6 / Math.max(1, g.replies());
                 warmUp.add(String.format(Locale.ROOT, "%.2f", perReply));
-                if (perReply > previous * 0.9) {
+                if (round >= WARM_UP_MIN_ROUNDS - 1 && perReply > previous * 0.9) {
                     break;
                 }
                 previous = perReply;
             }
-            System.out.printf(Locale.ROOT, "warm-up: %d streams, %d questions each, rounds until the gateway's CPU per reply"
-                    + " fell by less than 10 %%: %s ms%n", WARM_UP_STREAMS, WARM_UP_QUESTIONS, String.join(", ", warmUp));
+            System.out.printf(Locale.ROOT, "warm-up: %d streams, %d questions each, at least %d rounds, until the gateway's CPU per reply"
+                    + " fell by less than 10 %%: %s ms%n", WARM_UP_STREAMS, WARM_UP_QUESTIONS, WARM_UP_MIN_ROUNDS, String.join(", ", warmUp));
             for (Mode mode : modes) {
                 System.out.println();
                 System.out.println(mode.description(questions, replyLength));
