@@ -131,7 +131,15 @@ final class ReplyRunner {
         Mono<Boolean> leaseLost = Flux.interval(leases.renewEvery())
                 // a renewal slower than the interval (a loaded node or Redis) skips ticks instead of failing the reply
                 .onBackpressureDrop()
-                .concatMap(tick -> replies.renew(conversationId, messageId, leases.node(), leases.ttl())
+                .concatMap(tick -> Mono.defer(() -> {
+                            long sent = System.nanoTime();
+                            return replies.renew(conversationId, messageId, leases.node(), leases.ttl())
+                                    .doOnNext(held -> {
+                                        if (held) {
+                                            state.leaseHeldFrom(sent, leases.ttl());
+                                        }
+                                    });
+                        })
                         // Redis down: nobody can take the reply over meanwhile, so keep streaming.
                         .onErrorReturn(true))
                 .filter(held -> !held)
@@ -160,7 +168,11 @@ final class ReplyRunner {
         });
 
         Mono<Finish> streamed = listen
-                .then(quietly(replies.begin(conversationId, messageId, author, origin, leases.ttl())))
+                .then(quietly(Mono.defer(() -> {
+                    long sent = System.nanoTime();
+                    return replies.begin(conversationId, messageId, author, origin, leases.ttl())
+                            .doOnSuccess(begun -> state.leaseHeldFrom(sent, leases.ttl()));
+                })))
                 .then(botsTurn(conversationId))
                 .flatMap(botsTurn -> botsTurn ? stream(conversationId, messageId, author, pieces, state, text)
                         // a human took the conversation over since the engine decided to answer: say nothing
@@ -213,7 +225,8 @@ final class ReplyRunner {
                     // One round trip: buffered for readers who resume, and announced to followers, unless the
                     // reply was taken over. Redis down: the piece stays in text for the stored reply, unseen live.
                     return quietly(replies.appendAndAnnounce(
-                                    new LiveSignal.ReplyDelta(conversationId, messageId, offset, accepted), leases.node())
+                                    new LiveSignal.ReplyDelta(conversationId, messageId, offset, accepted), leases.node(),
+                                    state.leaseSurelyHeld())
                             .onErrorResume(ReplyStreams.LeaseLostException.class, lost -> {
                                 state.lost();
                                 return Mono.empty();
@@ -327,6 +340,8 @@ final class ReplyRunner {
         final AtomicReference<Finish> finish = new AtomicReference<>();
         private volatile boolean lost;
         private volatile boolean handingOver;
+        /** {@link System#nanoTime} before which no other node can have taken the reply over; 0 when unknown. */
+        private volatile long leaseSureUntil;
 
         Running(ConversationId conversationId) {
             this.conversationId = conversationId;
@@ -339,6 +354,19 @@ final class ReplyRunner {
         Finish finishOr(Finish fallback) {
             Finish f = finish.get();
             return f == null ? fallback : f;
+        }
+
+        /**
+         * A begin or renewal sent at {@code sentNanos} succeeded: the lease runs until at least {@code ttl} after
+         * it on Redis's clock. Only half of that is trusted here, for the two clocks and a slow node.
+         */
+        void leaseHeldFrom(long sentNanos, Duration ttl) {
+            leaseSureUntil = sentNanos + ttl.toNanos() / 2;
+        }
+
+        boolean leaseSurelyHeld() {
+            long until = leaseSureUntil;
+            return until != 0 && System.nanoTime() - until < 0;
         }
 
         void lost() {

@@ -33,6 +33,15 @@ public interface ReplyStreams {
     Mono<Long> appendAndAnnounce(LiveSignal.ReplyDelta delta, String node);
 
     /**
+     * As {@link #appendAndAnnounce(LiveSignal.ReplyDelta, String)}; when {@code leaseHeld} (the caller renewed
+     * its lease so recently that no other node can have taken the reply over), this node's own followers may
+     * get {@code delta} before Redis has it, without waiting for the round trip.
+     */
+    default Mono<Long> appendAndAnnounce(LiveSignal.ReplyDelta delta, String node, boolean leaseHeld) {
+        return appendAndAnnounce(delta, node);
+    }
+
+    /**
      * Forgets the reply: its text and place in the index of leases. Its lease stays until it runs out,
      * so a node still streaming a reply that another node ended finds itself fenced.
      */

@@ -111,4 +111,35 @@ class ReplyRunnerTest {
                 new LiveSignal.ReplyDelta(conversation.id(), replyId, 3, "lo"),
                 new LiveSignal.ReplyEnd(conversation.id(), replyId, 1, Finish.STOP, 5));
     }
+
+    @Test
+    void piecesAfterTheLeaseWasTakenAreMarkedHeldSoThisNodesFollowersNeedNotWaitForRedis() {
+        Conversation conversation = Objects.requireNonNull(mem.conversations
+                .openFor(Fixtures.WORKSPACE, Fixtures.BOT_ID, new VisitorId("v_held")).block(WAIT));
+        var stored = runner.reply(Fixtures.bot(BotLimits.DEFAULTS), conversation.id(), new MessageId("m_q1"), "hi")
+                .toFuture();
+        var reply = scripted.nextReply();
+        reply.tryEmitNext("Hel");
+        reply.tryEmitNext("lo");
+        reply.tryEmitComplete();
+
+        assertThat(stored).succeedsWithin(WAIT);
+        assertThat(mem.replies.leaseHeld).containsExactly(true, true);
+    }
+
+    @Test
+    void whenTheLeaseCouldNotBeTakenNoPieceIsMarkedHeld() {
+        Conversation conversation = Objects.requireNonNull(mem.conversations
+                .openFor(Fixtures.WORKSPACE, Fixtures.BOT_ID, new VisitorId("v_unsure")).block(WAIT));
+        mem.replies.failingBegin.set(true);
+        var stored = runner.reply(Fixtures.bot(BotLimits.DEFAULTS), conversation.id(), new MessageId("m_q2"), "hi")
+                .toFuture();
+        var reply = scripted.nextReply();
+        reply.tryEmitNext("Hel");
+        reply.tryEmitNext("lo");
+        reply.tryEmitComplete();
+
+        assertThat(stored).succeedsWithin(WAIT);
+        assertThat(mem.replies.leaseHeld).containsExactly(false, false);
+    }
 }

@@ -398,14 +398,28 @@ public final class InMemoryPorts {
             return lease == null || lease.expiresAt() <= nowMillis ? null : lease.node();
         }
 
+        /** Whether each piece was appended with the lease known to be held, in order. */
+        public final List<Boolean> leaseHeld = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** Makes {@link #begin} fail, as when Redis is out of reach. */
+        public final AtomicBoolean failingBegin = new AtomicBoolean();
+
         @Override
         public synchronized Mono<Void> begin(ConversationId conversationId, MessageId messageId, Author author,
                                              Origin origin, java.time.Duration leaseTtl) {
+            if (failingBegin.get()) {
+                return Mono.error(new IllegalStateException("Redis down"));
+            }
             live.put(messageId, new LiveReply(messageId, author, ""));
             conversationOf.put(messageId, conversationId);
             origins.put(messageId, origin);
             leases.put(messageId, new Lease(origin.node(), nowMillis + leaseTtl.toMillis()));
             return Mono.empty();
+        }
+
+        @Override
+        public Mono<Long> appendAndAnnounce(LiveSignal.ReplyDelta delta, String node, boolean held) {
+            leaseHeld.add(held);
+            return appendAndAnnounce(delta, node);
         }
 
         @Override

@@ -49,7 +49,9 @@ import reactor.core.publisher.Mono;
  * signals in the order every other node sees them. A command that fails, or whose caller stops waiting
  * first, delivers nothing locally: like a remote follower, a local one may then miss it (callers already
  * treat a failed publish as possibly lost: stored events are read back by seq, a reply's missing text by
- * its length).</li>
+ * its length). The one exception is {@link #publishingDeliveredFirst}: a reply's piece whose node surely
+ * holds the reply's lease goes to the local subscribers before the command, as nothing but Redis failing can
+ * stop it from being published (then local followers saw a piece others see at the reply's end).</li>
  * <li>{@code subscribe}'s promise holds: a subscriber is in its channel before {@code subscribed} is emitted,
  * so a publish completing after that finds it; one completing while the subscription is being confirmed is
  * held back and comes after {@code subscribed} (a signal from before, which readers dedupe as they do
@@ -130,6 +132,19 @@ final class PubSubChannels<T> implements AutoCloseable {
                                 deliver(channel, signal);
                             }
                         }));
+    }
+
+    /**
+     * As {@link #publishing}, for a caller that knows the command will publish (unless Redis fails): delivers
+     * {@code signal} to the channel's local subscribers at once, before the command runs, and not again after.
+     */
+    <R> Mono<R> publishingDeliveredFirst(String channel, T signal, String payload,
+                                         BiFunction<RedisReactiveCommands<String, String>, String, Mono<R>> command) {
+        String stamped = stamp + "," + payload.substring(1);
+        return Mono.defer(() -> {
+            deliver(channel, signal);
+            return commands.get().flatMap(connection -> command.apply(connection.reactive(), stamped));
+        });
     }
 
     /**

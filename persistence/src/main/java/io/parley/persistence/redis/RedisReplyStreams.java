@@ -16,6 +16,7 @@ import io.parley.core.protocol.LiveSignal;
 import io.parley.core.protocol.LiveSignalCodec;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BiFunction;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -72,15 +73,22 @@ final class RedisReplyStreams implements ReplyStreams {
 
     @Override
     public Mono<Long> appendAndAnnounce(LiveSignal.ReplyDelta delta, String node) {
+        return appendAndAnnounce(delta, node, false);
+    }
+
+    @Override
+    public Mono<Long> appendAndAnnounce(LiveSignal.ReplyDelta delta, String node, boolean leaseHeld) {
         ConversationId conversationId = delta.conversationId();
         MessageId messageId = delta.messageId();
         String piece = delta.text();
         String channel = keys.events(conversationId);
+        BiFunction<RedisReactiveCommands<String, String>, String, Mono<Long>> appendAndPublish = (c, stamped) ->
+                append.run(c, replyKeys(conversationId, messageId), piece, Integer.toString(piece.length()), ttlMillis,
+                        messageId.value(), node, channel, stamped);
         return Mono.fromCallable(() -> codec.encode(delta))
-                .flatMap(payload -> events.publishing(channel, delta, payload,
-                        (c, stamped) -> append.run(c, replyKeys(conversationId, messageId), piece,
-                                Integer.toString(piece.length()), ttlMillis, messageId.value(), node, channel, stamped),
-                        length -> length >= 0))
+                .flatMap(payload -> leaseHeld
+                        ? events.publishingDeliveredFirst(channel, delta, payload, appendAndPublish)
+                        : events.publishing(channel, delta, payload, appendAndPublish, length -> length >= 0))
                 .timeout(TIMEOUT)
                 .flatMap(length -> length == -2
                         ? Mono.error(new LeaseLostException(messageId))

@@ -12,6 +12,9 @@ import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -37,6 +40,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -210,6 +214,62 @@ class RedisLocalDeliveryTest extends SharedRedisTest {
                 privateClient.shutdown();
             }
         }
+    }
+
+    @Test
+    void aPieceWhoseLeaseIsSurelyHeldReachesTheNodesOwnFollowersBeforeRedisHasAnsweredAndOthersOnceAfter() {
+        try (PrivateRedis redis = PrivateRedis.start()) {
+            RedisClient privateClient = redis.client();
+            try (RedisAdapters privateNode = new RedisAdapters(privateClient, prefix);
+                 RedisAdapters privateOther = new RedisAdapters(privateClient, prefix);
+                 StatefulRedisConnection<String, String> privateAdmin = privateClient.connect()) {
+                ReplyStreams privateReplies = privateNode.replyStreams();
+                MessageId m = message();
+                LiveSignal.ReplyDelta piece = delta(c, m, 0, "at once");
+                LiveSignal marker = new LiveSignal.Typing(c, VISITOR, false);
+                privateReplies.begin(c, m, BOT, origin(), LEASE)
+                        .then(privateReplies.appendAndAnnounce(delta(c, message(), 0, "loads the script"), NODE)
+                                .onErrorResume(e -> Mono.empty()))
+                        .block(TIMEOUT);
+                AtomicBoolean answered = new AtomicBoolean();
+
+                StepVerifier.create(Flux.merge(privateNode.eventBus().subscribe(c).take(3),
+                                privateOther.eventBus().subscribe(c).take(3)))
+                        .expectNext(SUBSCRIBED, SUBSCRIBED)
+                        .then(() -> {
+                            // Redis runs no script and no PUBLISH until unpaused: the piece cannot come from it
+                            client(privateAdmin, "PAUSE", "30000", "WRITE");
+                            privateReplies.appendAndAnnounce(piece, NODE, true)
+                                    .doOnSuccess(length -> answered.set(true))
+                                    .subscribe();
+                        })
+                        .assertNext(first -> {
+                            assertThat(first).isSameAs(piece);
+                            assertThat(answered).as("Redis had not answered yet").isFalse();
+                        })
+                        .then(() -> {
+                            client(privateAdmin, "UNPAUSE");
+                            privateNode.eventBus().publish(c, marker).block(TIMEOUT);
+                        })
+                        .recordWith(ArrayList::new)
+                        .expectNextCount(3)
+                        .consumeRecordedWith(rest -> assertThat(rest).as("the other node's piece, and the marker on both")
+                                .containsExactlyInAnyOrder(piece, marker, marker))
+                        .expectComplete()
+                        .verify(TIMEOUT);
+                assertThat(answered).isTrue();
+            } finally {
+                privateClient.shutdown();
+            }
+        }
+    }
+
+    private static void client(StatefulRedisConnection<String, String> connection, String... args) {
+        CommandArgs<String, String> command = new CommandArgs<>(StringCodec.UTF8);
+        for (String arg : args) {
+            command.add(arg);
+        }
+        connection.sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8), command);
     }
 
     @Test
