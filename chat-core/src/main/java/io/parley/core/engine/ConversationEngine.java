@@ -125,20 +125,23 @@ public final class ConversationEngine {
     public Mono<ServerFrame> post(VisitorSession session, ClientFrame.PostMessage message,
                                   Function<Conversation, Mono<Void>> beforeStoring) {
         return Mono.create(answer -> {
-            // The bot is asked while the rate limits are checked (in a conversation still to be opened, only its
-            // reads start), unless this connection's last message was refused: then a refusal cancels the answer
-            // within the limits' round trip, and the refused messages after it start nothing. While a human
-            // answers, nothing starts ahead either.
-            boolean ahead = session.lastMessageAdmitted() && !session.humanHandlingSeen();
+            // While the rate limits decide, the bot is asked already if this connection's last message was
+            // admitted and its conversation is open; otherwise only its reads start, unless the last message was
+            // refused. So refused messages cost at most one cancelled upstream request per admitted one, however
+            // often the visitor reconnects. While a human answers, nothing starts ahead.
+            VisitorSession.Admission last = session.lastAdmission();
             Conversation known = session.conversation();
-            Responder.Prepared prepared = ahead && known == null
+            boolean askAhead = last == VisitorSession.Admission.ADMITTED && known != null && !session.humanHandlingSeen();
+            boolean readAhead = !askAhead && last != VisitorSession.Admission.REFUSED && !session.humanHandlingSeen();
+            Responder.Prepared prepared = readAhead
                     ? replies.prepare(session.bot(), message.text()) : Responder.Prepared.NOTHING;
-            ReplyRunner.Answer askedAhead = ahead && known != null
+            ReplyRunner.Answer askedAhead = askAhead
                     ? replies.answerEarly(session.bot(), known.id(), message.text(), Responder.Prepared.NOTHING) : null;
             // Runs to the end even if the caller goes away mid-way: a message once stored is always
             // announced and answered, or a resend of its clientMsgId (created=false) would get no reply.
             checkMessageRate(session).flatMap(decision -> {
-                session.lastMessageAdmitted(decision.allowed());
+                session.lastAdmission(decision.allowed() ? VisitorSession.Admission.ADMITTED
+                        : VisitorSession.Admission.REFUSED);
                 if (!decision.allowed()) {
                     prepared.discard();
                     discard(askedAhead);

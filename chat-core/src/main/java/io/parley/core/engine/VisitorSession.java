@@ -20,7 +20,7 @@ public final class VisitorSession {
     private final String clientAddress;
     private volatile @Nullable Conversation conversation;
     private volatile boolean humanHandling;
-    private volatile boolean lastMessageAdmitted = true;
+    private volatile Admission lastAdmission = Admission.NONE_YET;
 
     VisitorSession(WidgetKey key, VisitorId visitorId, String visitorToken, String clientAddress,
                    @Nullable Conversation conversation) {
@@ -74,13 +74,17 @@ public final class VisitorSession {
         return humanHandling;
     }
 
-    /** Whether the rate limits admitted this connection's last message (true before the first). */
-    boolean lastMessageAdmitted() {
-        return lastMessageAdmitted;
+    /** What the rate limits decided on this connection's last message. */
+    enum Admission {
+        NONE_YET, ADMITTED, REFUSED
     }
 
-    void lastMessageAdmitted(boolean admitted) {
-        this.lastMessageAdmitted = admitted;
+    Admission lastAdmission() {
+        return lastAdmission;
+    }
+
+    void lastAdmission(Admission admission) {
+        this.lastAdmission = admission;
     }
 
     public Author author() {

@@ -13,6 +13,7 @@ import io.parley.core.model.RateLimit;
 import io.parley.core.model.StoredEvent;
 import io.parley.core.model.WidgetKey;
 import io.parley.core.port.RateLimiter;
+import io.parley.core.port.Responder;
 import io.parley.core.protocol.ClientFrame;
 import io.parley.core.protocol.CloseCodes;
 import io.parley.core.protocol.ErrorCodes;
@@ -581,12 +582,14 @@ class ConversationEngineTest {
 
     @Test
     void aRefusedMessageCancelsWhatStartedForItAndTheConnectionStartsNothingAheadUntilAMessageIsAdmittedAgain() {
-        BotLimits limits = new BotLimits(new RateLimit(1, Duration.ofSeconds(10)), RateLimit.UNLIMITED,
-                RateLimit.UNLIMITED);
-        ConversationEngine engine = engine();
-        VisitorSession session = start(engine, Fixtures.key(limits));
-        post(engine, session, "q1", "one");
+        AtomicBoolean refusing = new AtomicBoolean();
+        ConversationEngine engine = engineWithLimiter((group, limits) -> Mono.just(refusing.get()
+                ? new RateLimiter.Decision(false, 10_000) : RateLimiter.Decision.ALLOWED));
+        VisitorSession session = start(engine, Fixtures.key());
+        ConversationId c = post(engine, session, "q1", "one").conversationId();
         finishReply("ok");
+        awaitSeq(c, 2);
+        refusing.set(true);
 
         for (String id : List.of("q2", "q3", "q4")) {
             assertThat(engine.post(session, new ClientFrame.PostMessage(id, "again " + id)).block(WAIT))
@@ -596,7 +599,44 @@ class ConversationEngineTest {
         Sinks.Many<String> askedAhead = scripted.nextReply();
         await().atMost(WAIT).until(() -> askedAhead.currentSubscriberCount() == 0);
         assertThat(scripted.asked()).as("the first message and the first refused one only").isEqualTo(2);
-        assertThat(scripted.prepared()).extracting(ScriptedResponder.Read::question).containsExactly("one");
+
+        refusing.set(false);
+        post(engine, session, "q5", "admitted again");
+        finishReply("ok");
+        awaitSeq(c, 4);
+        post(engine, session, "q6", "and asked ahead again");
+
+        assertThat(scripted.asked()).isEqualTo(4);
+        assertThat(scripted.prepared()).extracting(ScriptedResponder.Read::question)
+                .as("read ahead: the first message only; after the refusals not even the reads of the next one")
+                .containsExactly("one");
+        assertThat(scripted.given().get(3)).as("the answer to the sixth was asked before its decision, with no reads")
+                .isSameAs(Responder.Prepared.NOTHING);
+    }
+
+    @Test
+    void aConnectionAsksNoModelAheadBeforeItsFirstAdmittedMessageOnlyReads() {
+        ConversationEngine first = engine();
+        VisitorSession earlier = start(first, Fixtures.key());
+        ConversationId c = post(first, earlier, "r1", "hello").conversationId();
+        finishReply("ok");
+        awaitSeq(c, 2);
+        Sinks.Empty<Void> decide = Sinks.empty();
+        ConversationEngine engine = engineWithLimiter(
+                (group, limits) -> decide.asMono().then(mem.rateLimiter.tryAcquireAll(group, limits)));
+        VisitorSession resumed = engine.startVisitor(Fixtures.key(),
+                new ClientFrame.Hello(earlier.visitorToken(), c, 2L), "203.0.113.5").block(WAIT).session();
+        int askedBefore = scripted.asked();
+
+        Mono<ServerFrame> posted = engine.post(resumed, new ClientFrame.PostMessage("r2", "still there?")).cache();
+        posted.subscribe();
+
+        await().atMost(WAIT).until(() -> scripted.prepared().size() == 2);
+        assertThat(scripted.asked()).as("no model asked before this connection's first decision").isEqualTo(askedBefore);
+        decide.tryEmitEmpty();
+        assertThat(posted.block(WAIT)).isInstanceOf(ServerFrame.Ack.class);
+        await().atMost(WAIT).until(() -> scripted.asked() == askedBefore + 1);
+        assertThat(scripted.given()).last().isSameAs(scripted.prepared().get(1));
     }
 
     @Test

@@ -116,7 +116,11 @@ class ReplyRunnerTest {
     void piecesAfterTheLeaseWasTakenAreMarkedHeldSoThisNodesFollowersNeedNotWaitForRedis() {
         Conversation conversation = Objects.requireNonNull(mem.conversations
                 .openFor(Fixtures.WORKSPACE, Fixtures.BOT_ID, new VisitorId("v_held")).block(WAIT));
-        var stored = runner.reply(Fixtures.bot(BotLimits.DEFAULTS), conversation.id(), new MessageId("m_q1"), "hi")
+        // a lease long enough that half of it cannot run out during the test, however slow the machine
+        ReplyRunner longLeases = new ReplyRunner(mem.log, mem.conversations, mem.bus, mem.replies, mem.ids,
+                bot -> scripted, new EngineSettings(16_000, Duration.ofSeconds(5), new EngineSettings.ReplyLeases(
+                        "n_held", Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofMinutes(10))));
+        var stored = longLeases.reply(Fixtures.bot(BotLimits.DEFAULTS), conversation.id(), new MessageId("m_q1"), "hi")
                 .toFuture();
         var reply = scripted.nextReply();
         reply.tryEmitNext("Hel");

@@ -95,6 +95,12 @@ public final class OpenAiResponder implements Responder {
         public void discard() {
             result.cancel(false);
         }
+
+        /** Never the question: it is the visitor's text. */
+        @Override
+        public String toString() {
+            return "Reads[" + bot.value() + "]";
+        }
     }
 
     static List<Map<String, String>> messages(ReplyContext context, List<KnowledgeEntry> entries) {

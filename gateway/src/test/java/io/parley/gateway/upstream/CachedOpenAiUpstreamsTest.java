@@ -145,7 +145,6 @@ class CachedOpenAiUpstreamsTest {
         assertThat(first).isEqualTo(new OpenAiUpstream("https://upstream.example/v1", "gpt-one", KEY));
         assertThat(second).isEqualTo(first);
         assertThat(reads.of(bot)).isEqualTo(1);
-        assertThat(cache.toString()).doesNotContain(KEY);
     }
 
     @Test

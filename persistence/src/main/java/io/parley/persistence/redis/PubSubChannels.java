@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -32,7 +33,8 @@ import reactor.core.publisher.Mono;
  * Redis pub/sub channels of one kind of signal {@code T} (conversation events, workspace inboxes): all
  * local subscribers share one pub/sub connection and one Redis subscription per channel, reference-counted.
  * Each subscriber first gets {@code subscribed} once the Redis subscription is confirmed, then every signal
- * published after it. Signals are emitted on Lettuce's I/O threads: subscribers must not block.
+ * published after it. Signals are emitted on the thread that delivers them (Lettuce's I/O threads, or the
+ * publisher's for a piece delivered first): subscribers must not block.
  *
  * <p>A signal published here reaches this node's subscribers without a round trip through Redis, and
  * without being decoded again:
@@ -46,10 +48,10 @@ import reactor.core.publisher.Mono;
  * the command published it (PUBLISH, or a script that says so), on the I/O thread that completes the
  * command, through the same {@link Subscriber#deliver} and {@code belongs} check as signals from Redis.
  * One connection's commands complete in the order Redis ran them, so local subscribers see this node's
- * signals in the order every other node sees them. A command that fails, or whose caller stops waiting
- * first, delivers nothing locally: like a remote follower, a local one may then miss it (callers already
- * treat a failed publish as possibly lost: stored events are read back by seq, a reply's missing text by
- * its length). The one exception is {@link #publishingDeliveredFirst}: a reply's piece whose node surely
+ * signals in the order every other node sees them. A command that fails delivers nothing locally: like a
+ * remote follower, a local one misses it (callers already treat a failed publish as lost: stored events are
+ * read back by seq, a reply's missing text by its length). A command that times out is delivered locally
+ * then, as Redis may still publish it and its echo would be dropped. The one exception is {@link #publishingDeliveredFirst}: a reply's piece whose node surely
  * holds the reply's lease goes to the local subscribers before the command, as nothing but Redis failing can
  * stop it from being published (then local followers saw a piece others see at the reply's end).</li>
  * <li>{@code subscribe}'s promise holds: a subscriber is in its channel before {@code subscribed} is emitted,
@@ -112,6 +114,7 @@ final class PubSubChannels<T> implements AutoCloseable {
     Mono<Void> publish(String channel, T signal, String payload) {
         return publishing(channel, signal, payload, (redis, stamped) -> redis.publish(channel, stamped), count -> true)
                 .timeout(PUBLISH_TIMEOUT)
+                .doOnError(TimeoutException.class, late -> deliver(channel, signal))
                 .then();
     }
 
@@ -250,7 +253,11 @@ final class PubSubChannels<T> implements AutoCloseable {
         return connection;
     }
 
-    private void deliver(String channel, T signal) {
+    /**
+     * Hands {@code signal} to the channel's local subscribers; for a publisher that gave up waiting for Redis,
+     * which may still publish it (its echo is dropped here), so this node's readers get it now rather than never.
+     */
+    void deliver(String channel, T signal) {
         Channel<T> state = channels.get(channel);
         if (state == null) {
             return;

@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
  * <li>{@code <p>{c_…}:reply:m_…:lease} — the id of the node holding the reply's lease (string, short TTL)</li>
  * <li>{@code <p>{c_…}:replies} — ids of the conversation's replies being streamed (set)</li>
  * <li>{@code <p>{w_…}:inbox} — pub/sub channel of a workspace's inbox updates and presence changes</li>
- * <li>{@code <p>{bots}:changes} — pub/sub channel of bots' settings changes (the bot's id)</li>
+ * <li>{@code <p>{bots}:changes} — pub/sub channel of bots' settings changes ({@code {"bot":"<id>"}})</li>
  * <li>{@code <p>{w_…}:agents} — the workspace's open agent sockets, scored with their expiry (sorted set)</li>
  * <li>{@code <p>{c_…}:retried:m_…} — set once a question whose reply was taken over is answered again</li>
  * <li>{@code <p>{replies}:leases} — every live reply ({@code "c_… m_…"}) by lease expiry in ms (sorted set)</li>

@@ -54,7 +54,7 @@ record RedisKeys(String prefix) {
         return prefix + "{" + workspace.value() + "}:inbox";
     }
 
-    /** Pub/sub channel of every bot's settings changes (the payload is the bot's id). */
+    /** Pub/sub channel of every bot's settings changes (the payload is {@code {"bot":"<id>"}}). */
     String botChanges() {
         return prefix + "{bots}:changes";
     }

@@ -16,6 +16,7 @@ import io.parley.core.protocol.LiveSignal;
 import io.parley.core.protocol.LiveSignalCodec;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -90,6 +91,11 @@ final class RedisReplyStreams implements ReplyStreams {
                         ? events.publishingDeliveredFirst(channel, delta, payload, appendAndPublish)
                         : events.publishing(channel, delta, payload, appendAndPublish, length -> length >= 0))
                 .timeout(TIMEOUT)
+                .doOnError(TimeoutException.class, late -> {
+                    if (!leaseHeld) {
+                        events.deliver(channel, delta);
+                    }
+                })
                 .flatMap(length -> length == -2
                         ? Mono.error(new LeaseLostException(messageId))
                         : length < 0

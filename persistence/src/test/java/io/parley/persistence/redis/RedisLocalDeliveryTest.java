@@ -264,6 +264,39 @@ class RedisLocalDeliveryTest extends SharedRedisTest {
         }
     }
 
+    @Test
+    void aSignalWhosePublishTimedOutStillReachesTheNodesFollowersOnceWhenRedisPublishesItLater() {
+        try (PrivateRedis redis = PrivateRedis.start()) {
+            RedisClient privateClient = redis.client();
+            try (RedisAdapters privateNode = new RedisAdapters(privateClient, prefix);
+                 StatefulRedisConnection<String, String> privateAdmin = privateClient.connect()) {
+                EventBus privateBus = privateNode.eventBus();
+                LiveSignal late = new LiveSignal.Typing(c, VISITOR, true);
+                LiveSignal marker = new LiveSignal.Typing(c, VISITOR, false);
+
+                StepVerifier.create(privateBus.subscribe(c))
+                        .expectNext(SUBSCRIBED)
+                        .then(() -> {
+                            client(privateAdmin, "PAUSE", "30000", "WRITE");
+                            StepVerifier.create(privateBus.publish(c, late))
+                                    .expectError(java.util.concurrent.TimeoutException.class)
+                                    .verify(TIMEOUT);
+                        })
+                        .expectNext(late)
+                        .then(() -> {
+                            // Redis now runs the PUBLISH it held: its echo is dropped, the marker comes next
+                            client(privateAdmin, "UNPAUSE");
+                            privateBus.publish(c, marker).block(TIMEOUT);
+                        })
+                        .expectNext(marker)
+                        .thenCancel()
+                        .verify(TIMEOUT);
+            } finally {
+                privateClient.shutdown();
+            }
+        }
+    }
+
     private static void client(StatefulRedisConnection<String, String> connection, String... args) {
         CommandArgs<String, String> command = new CommandArgs<>(StringCodec.UTF8);
         for (String arg : args) {
