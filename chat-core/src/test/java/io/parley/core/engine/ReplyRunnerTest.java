@@ -114,36 +114,35 @@ class ReplyRunnerTest {
 
     @Test
     void piecesAfterTheLeaseWasTakenAreMarkedHeldSoThisNodesFollowersNeedNotWaitForRedis() {
-        Conversation conversation = Objects.requireNonNull(mem.conversations
-                .openFor(Fixtures.WORKSPACE, Fixtures.BOT_ID, new VisitorId("v_held")).block(WAIT));
         // a lease long enough that half of it cannot run out during the test, however slow the machine
         ReplyRunner longLeases = new ReplyRunner(mem.log, mem.conversations, mem.bus, mem.replies, mem.ids,
                 bot -> scripted, new EngineSettings(16_000, Duration.ofSeconds(5), new EngineSettings.ReplyLeases(
                         "n_held", Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofMinutes(10))));
-        var stored = longLeases.reply(Fixtures.bot(BotLimits.DEFAULTS), conversation.id(), new MessageId("m_q1"), "hi")
-                .toFuture();
-        var reply = scripted.nextReply();
-        reply.tryEmitNext("Hel");
-        reply.tryEmitNext("lo");
-        reply.tryEmitComplete();
 
-        assertThat(stored).succeedsWithin(WAIT);
+        replyHello(longLeases, "v_held");
+
         assertThat(mem.replies.leaseHeld).containsExactly(true, true);
     }
 
     @Test
     void whenTheLeaseCouldNotBeTakenNoPieceIsMarkedHeld() {
-        Conversation conversation = Objects.requireNonNull(mem.conversations
-                .openFor(Fixtures.WORKSPACE, Fixtures.BOT_ID, new VisitorId("v_unsure")).block(WAIT));
         mem.replies.failingBegin.set(true);
-        var stored = runner.reply(Fixtures.bot(BotLimits.DEFAULTS), conversation.id(), new MessageId("m_q2"), "hi")
-                .toFuture();
+
+        replyHello(runner, "v_unsure");
+
+        assertThat(mem.replies.leaseHeld).containsExactly(false, false);
+    }
+
+    /** A reply of two pieces in a new conversation of {@code visitor}, streamed and stored. */
+    private void replyHello(ReplyRunner replies, String visitor) {
+        Conversation conversation = Objects.requireNonNull(mem.conversations
+                .openFor(Fixtures.WORKSPACE, Fixtures.BOT_ID, new VisitorId(visitor)).block(WAIT));
+        var stored = replies.reply(Fixtures.bot(BotLimits.DEFAULTS), conversation.id(), new MessageId("m_" + visitor),
+                "hi").toFuture();
         var reply = scripted.nextReply();
         reply.tryEmitNext("Hel");
         reply.tryEmitNext("lo");
         reply.tryEmitComplete();
-
         assertThat(stored).succeedsWithin(WAIT);
-        assertThat(mem.replies.leaseHeld).containsExactly(false, false);
     }
 }

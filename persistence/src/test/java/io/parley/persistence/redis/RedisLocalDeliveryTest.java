@@ -181,119 +181,107 @@ class RedisLocalDeliveryTest extends SharedRedisTest {
 
     @Test
     void aSignalRedisRefusesToPublishIsNotDeliveredLocally() {
-        try (PrivateRedis redis = PrivateRedis.start()) {
-            RedisClient privateClient = redis.client();
-            try (RedisAdapters privateNode = new RedisAdapters(privateClient, prefix);
-                 StatefulRedisConnection<String, String> privateAdmin = privateClient.connect()) {
-                RedisCommands<String, String> acl = privateAdmin.sync();
-                EventBus privateBus = privateNode.eventBus();
-                ReplyStreams privateReplies = privateNode.replyStreams();
-                MessageId m = message();
-                LiveSignal refused = new LiveSignal.Typing(c, VISITOR, true);
-                LiveSignal marker = new LiveSignal.Typing(c, VISITOR, false);
-                privateReplies.begin(c, m, BOT, origin(), LEASE).block(TIMEOUT);
+        try (PrivateNodes nodes = PrivateNodes.start(prefix)) {
+            RedisAdapters privateNode = nodes.node();
+            StatefulRedisConnection<String, String> privateAdmin = nodes.admin();
+            RedisCommands<String, String> acl = privateAdmin.sync();
+            EventBus privateBus = privateNode.eventBus();
+            ReplyStreams privateReplies = privateNode.replyStreams();
+            MessageId m = message();
+            LiveSignal refused = new LiveSignal.Typing(c, VISITOR, true);
+            LiveSignal marker = new LiveSignal.Typing(c, VISITOR, false);
+            privateReplies.begin(c, m, BOT, origin(), LEASE).block(TIMEOUT);
 
-                StepVerifier.create(privateBus.subscribe(c))
-                        .expectNext(SUBSCRIBED)
-                        .then(() -> {
-                            acl.aclSetuser("default", AclSetuserArgs.Builder.removeCommand(CommandType.PUBLISH)
-                                    .removeCommand(CommandType.EVALSHA).removeCommand(CommandType.SCRIPT));
-                            StepVerifier.create(privateBus.publish(c, refused))
-                                    .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("NOPERM"))
-                                    .verify(TIMEOUT);
-                            StepVerifier.create(privateReplies.appendAndAnnounce(delta(c, m, 0, "refused"), NODE))
-                                    .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("NOPERM"))
-                                    .verify(TIMEOUT);
-                            acl.aclSetuser("default", AclSetuserArgs.Builder.allCommands());
-                            privateBus.publish(c, marker).block(TIMEOUT);
-                        })
-                        .expectNext(marker)
-                        .thenCancel()
-                        .verify(TIMEOUT);
-            } finally {
-                privateClient.shutdown();
-            }
+            StepVerifier.create(privateBus.subscribe(c))
+                    .expectNext(SUBSCRIBED)
+                    .then(() -> {
+                        acl.aclSetuser("default", AclSetuserArgs.Builder.removeCommand(CommandType.PUBLISH)
+                                .removeCommand(CommandType.EVALSHA).removeCommand(CommandType.SCRIPT));
+                        StepVerifier.create(privateBus.publish(c, refused))
+                                .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("NOPERM"))
+                                .verify(TIMEOUT);
+                        StepVerifier.create(privateReplies.appendAndAnnounce(delta(c, m, 0, "refused"), NODE))
+                                .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("NOPERM"))
+                                .verify(TIMEOUT);
+                        acl.aclSetuser("default", AclSetuserArgs.Builder.allCommands());
+                        privateBus.publish(c, marker).block(TIMEOUT);
+                    })
+                    .expectNext(marker)
+                    .thenCancel()
+                    .verify(TIMEOUT);
         }
     }
 
     @Test
     void aPieceWhoseLeaseIsSurelyHeldReachesTheNodesOwnFollowersBeforeRedisHasAnsweredAndOthersOnceAfter() {
-        try (PrivateRedis redis = PrivateRedis.start()) {
-            RedisClient privateClient = redis.client();
-            try (RedisAdapters privateNode = new RedisAdapters(privateClient, prefix);
-                 RedisAdapters privateOther = new RedisAdapters(privateClient, prefix);
-                 StatefulRedisConnection<String, String> privateAdmin = privateClient.connect()) {
-                ReplyStreams privateReplies = privateNode.replyStreams();
-                MessageId m = message();
-                LiveSignal.ReplyDelta piece = delta(c, m, 0, "at once");
-                LiveSignal marker = new LiveSignal.Typing(c, VISITOR, false);
-                privateReplies.begin(c, m, BOT, origin(), LEASE)
-                        .then(privateReplies.appendAndAnnounce(delta(c, message(), 0, "loads the script"), NODE)
-                                .onErrorResume(e -> Mono.empty()))
-                        .block(TIMEOUT);
-                AtomicBoolean answered = new AtomicBoolean();
+        try (PrivateNodes nodes = PrivateNodes.start(prefix)) {
+            RedisAdapters privateNode = nodes.node();
+            RedisAdapters privateOther = nodes.other();
+            StatefulRedisConnection<String, String> privateAdmin = nodes.admin();
+            ReplyStreams privateReplies = privateNode.replyStreams();
+            MessageId m = message();
+            LiveSignal.ReplyDelta piece = delta(c, m, 0, "at once");
+            LiveSignal marker = new LiveSignal.Typing(c, VISITOR, false);
+            privateReplies.begin(c, m, BOT, origin(), LEASE)
+                    .then(privateReplies.appendAndAnnounce(delta(c, message(), 0, "loads the script"), NODE)
+                            .onErrorResume(e -> Mono.empty()))
+                    .block(TIMEOUT);
+            AtomicBoolean answered = new AtomicBoolean();
 
-                StepVerifier.create(Flux.merge(privateNode.eventBus().subscribe(c).take(3),
-                                privateOther.eventBus().subscribe(c).take(3)))
-                        .expectNext(SUBSCRIBED, SUBSCRIBED)
-                        .then(() -> {
-                            // Redis runs no script and no PUBLISH until unpaused: the piece cannot come from it
-                            client(privateAdmin, "PAUSE", "30000", "WRITE");
-                            privateReplies.appendAndAnnounce(piece, NODE, true)
-                                    .doOnSuccess(length -> answered.set(true))
-                                    .subscribe();
-                        })
-                        .assertNext(first -> {
-                            assertThat(first).isSameAs(piece);
-                            assertThat(answered).as("Redis had not answered yet").isFalse();
-                        })
-                        .then(() -> {
-                            client(privateAdmin, "UNPAUSE");
-                            privateNode.eventBus().publish(c, marker).block(TIMEOUT);
-                        })
-                        .recordWith(ArrayList::new)
-                        .expectNextCount(3)
-                        .consumeRecordedWith(rest -> assertThat(rest).as("the other node's piece, and the marker on both")
-                                .containsExactlyInAnyOrder(piece, marker, marker))
-                        .expectComplete()
-                        .verify(TIMEOUT);
-                assertThat(answered).isTrue();
-            } finally {
-                privateClient.shutdown();
-            }
+            StepVerifier.create(Flux.merge(privateNode.eventBus().subscribe(c).take(3),
+                            privateOther.eventBus().subscribe(c).take(3)))
+                    .expectNext(SUBSCRIBED, SUBSCRIBED)
+                    .then(() -> {
+                        // Redis runs no script and no PUBLISH until unpaused: the piece cannot come from it
+                        client(privateAdmin, "PAUSE", "30000", "WRITE");
+                        privateReplies.appendAndAnnounce(piece, NODE, true)
+                                .doOnSuccess(length -> answered.set(true))
+                                .subscribe();
+                    })
+                    .assertNext(first -> {
+                        assertThat(first).isSameAs(piece);
+                        assertThat(answered).as("Redis had not answered yet").isFalse();
+                    })
+                    .then(() -> {
+                        client(privateAdmin, "UNPAUSE");
+                        privateNode.eventBus().publish(c, marker).block(TIMEOUT);
+                    })
+                    .recordWith(ArrayList::new)
+                    .expectNextCount(3)
+                    .consumeRecordedWith(rest -> assertThat(rest).as("the other node's piece, and the marker on both")
+                            .containsExactlyInAnyOrder(piece, marker, marker))
+                    .expectComplete()
+                    .verify(TIMEOUT);
+            assertThat(answered).isTrue();
         }
     }
 
     @Test
     void aSignalWhosePublishTimedOutStillReachesTheNodesFollowersOnceWhenRedisPublishesItLater() {
-        try (PrivateRedis redis = PrivateRedis.start()) {
-            RedisClient privateClient = redis.client();
-            try (RedisAdapters privateNode = new RedisAdapters(privateClient, prefix);
-                 StatefulRedisConnection<String, String> privateAdmin = privateClient.connect()) {
-                EventBus privateBus = privateNode.eventBus();
-                LiveSignal late = new LiveSignal.Typing(c, VISITOR, true);
-                LiveSignal marker = new LiveSignal.Typing(c, VISITOR, false);
+        try (PrivateNodes nodes = PrivateNodes.start(prefix)) {
+            RedisAdapters privateNode = nodes.node();
+            StatefulRedisConnection<String, String> privateAdmin = nodes.admin();
+            EventBus privateBus = privateNode.eventBus();
+            LiveSignal late = new LiveSignal.Typing(c, VISITOR, true);
+            LiveSignal marker = new LiveSignal.Typing(c, VISITOR, false);
 
-                StepVerifier.create(privateBus.subscribe(c))
-                        .expectNext(SUBSCRIBED)
-                        .then(() -> {
-                            client(privateAdmin, "PAUSE", "30000", "WRITE");
-                            StepVerifier.create(privateBus.publish(c, late))
-                                    .expectError(java.util.concurrent.TimeoutException.class)
-                                    .verify(TIMEOUT);
-                        })
-                        .expectNext(late)
-                        .then(() -> {
-                            // Redis now runs the PUBLISH it held: its echo is dropped, the marker comes next
-                            client(privateAdmin, "UNPAUSE");
-                            privateBus.publish(c, marker).block(TIMEOUT);
-                        })
-                        .expectNext(marker)
-                        .thenCancel()
-                        .verify(TIMEOUT);
-            } finally {
-                privateClient.shutdown();
-            }
+            StepVerifier.create(privateBus.subscribe(c))
+                    .expectNext(SUBSCRIBED)
+                    .then(() -> {
+                        client(privateAdmin, "PAUSE", "30000", "WRITE");
+                        StepVerifier.create(privateBus.publish(c, late))
+                                .expectError(java.util.concurrent.TimeoutException.class)
+                                .verify(TIMEOUT);
+                    })
+                    .expectNext(late)
+                    .then(() -> {
+                        // Redis now runs the PUBLISH it held: its echo is dropped, the marker comes next
+                        client(privateAdmin, "UNPAUSE");
+                        privateBus.publish(c, marker).block(TIMEOUT);
+                    })
+                    .expectNext(marker)
+                    .thenCancel()
+                    .verify(TIMEOUT);
         }
     }
 
@@ -365,5 +353,28 @@ class RedisLocalDeliveryTest extends SharedRedisTest {
         return new ConversationSummary(new ConversationId("c_local1"), workspace, new BotId("b_local"),
                 new VisitorRecord(new VisitorId("v_local"), workspace, at, false, null, null, "Jane", null, null),
                 3, new ConversationSummary.LastMessage(AuthorRole.VISITOR, "Jane", "hello", at), false, null, null, at);
+    }
+
+    /**
+     * Two nodes and an admin connection on a redis-server of the test's own, for commands that would disturb
+     * other tests on the shared one (ACL changes, CLIENT PAUSE).
+     */
+    private record PrivateNodes(PrivateRedis redis, RedisClient client, RedisAdapters node, RedisAdapters other,
+                                StatefulRedisConnection<String, String> admin) implements AutoCloseable {
+        static PrivateNodes start(String prefix) {
+            PrivateRedis redis = PrivateRedis.start();
+            RedisClient client = redis.client();
+            return new PrivateNodes(redis, client, new RedisAdapters(client, prefix), new RedisAdapters(client, prefix),
+                    client.connect());
+        }
+
+        @Override
+        public void close() {
+            node.close();
+            other.close();
+            admin.close();
+            client.shutdown();
+            redis.close();
+        }
     }
 }
