@@ -131,8 +131,9 @@ public final class ConversationEngine {
             // often the visitor reconnects. While a human answers, nothing starts ahead.
             VisitorSession.Admission last = session.lastAdmission();
             Conversation known = session.conversation();
-            boolean askAhead = last == VisitorSession.Admission.ADMITTED && known != null && !session.humanHandlingSeen();
-            boolean readAhead = !askAhead && last != VisitorSession.Admission.REFUSED && !session.humanHandlingSeen();
+            boolean ahead = last != VisitorSession.Admission.REFUSED && !session.humanHandlingSeen();
+            boolean askAhead = ahead && last == VisitorSession.Admission.ADMITTED && known != null;
+            boolean readAhead = ahead && !askAhead;
             Responder.Prepared prepared = readAhead
                     ? replies.prepare(session.bot(), message.text()) : Responder.Prepared.NOTHING;
             ReplyRunner.Answer askedAhead = askAhead

@@ -560,9 +560,7 @@ class ConversationEngineTest {
                 ? decide.asMono().then(mem.rateLimiter.tryAcquireAll(group, limits))
                 : mem.rateLimiter.tryAcquireAll(group, limits));
         VisitorSession session = start(engine, Fixtures.key());
-        ConversationId c = post(engine, session, "a1", "first").conversationId();
-        finishReply("ok");
-        awaitSeq(c, 2);
+        ConversationId c = answered(engine, session, "a1", "first");
         gated.set(true);
 
         Mono<ServerFrame> posted = engine.post(session, new ClientFrame.PostMessage("a2", "and shipping?")).cache();
@@ -586,9 +584,7 @@ class ConversationEngineTest {
         ConversationEngine engine = engineWithLimiter((group, limits) -> Mono.just(refusing.get()
                 ? new RateLimiter.Decision(false, 10_000) : RateLimiter.Decision.ALLOWED));
         VisitorSession session = start(engine, Fixtures.key());
-        ConversationId c = post(engine, session, "q1", "one").conversationId();
-        finishReply("ok");
-        awaitSeq(c, 2);
+        ConversationId c = answered(engine, session, "q1", "one");
         refusing.set(true);
 
         for (String id : List.of("q2", "q3", "q4")) {
@@ -601,9 +597,7 @@ class ConversationEngineTest {
         assertThat(scripted.asked()).as("the first message and the first refused one only").isEqualTo(2);
 
         refusing.set(false);
-        post(engine, session, "q5", "admitted again");
-        finishReply("ok");
-        awaitSeq(c, 4);
+        answered(engine, session, "q5", "admitted again");
         post(engine, session, "q6", "and asked ahead again");
 
         assertThat(scripted.asked()).isEqualTo(4);
@@ -618,9 +612,7 @@ class ConversationEngineTest {
     void aConnectionAsksNoModelAheadBeforeItsFirstAdmittedMessageOnlyReads() {
         ConversationEngine first = engine();
         VisitorSession earlier = start(first, Fixtures.key());
-        ConversationId c = post(first, earlier, "r1", "hello").conversationId();
-        finishReply("ok");
-        awaitSeq(c, 2);
+        ConversationId c = answered(first, earlier, "r1", "hello");
         Sinks.Empty<Void> decide = Sinks.empty();
         ConversationEngine engine = engineWithLimiter(
                 (group, limits) -> decide.asMono().then(mem.rateLimiter.tryAcquireAll(group, limits)));
@@ -672,9 +664,7 @@ class ConversationEngineTest {
     void whileAHumanAnswersNoBotIsAskedAheadOfAMessage() {
         ConversationEngine engine = engine();
         VisitorSession session = start(engine, Fixtures.key());
-        ConversationId c = post(engine, session, "w1", "first").conversationId();
-        finishReply("ok");
-        awaitSeq(c, 2);
+        ConversationId c = answered(engine, session, "w1", "first");
         StepVerifier.create(engine.requestHandoff(session)).expectComplete().verify(WAIT);
         session.handoffSeen(HandoffState.REQUESTED);
         int askedBefore = scripted.asked();
@@ -691,9 +681,7 @@ class ConversationEngineTest {
     void aHumanWhoTookOverUnseenStillGetsTheBotsEarlyAnswerCancelled() {
         ConversationEngine engine = engine();
         VisitorSession session = start(engine, Fixtures.key());
-        ConversationId c = post(engine, session, "u1", "first").conversationId();
-        finishReply("ok");
-        awaitSeq(c, 2);
+        ConversationId c = answered(engine, session, "u1", "first");
         StepVerifier.create(engine.requestHandoff(session)).expectComplete().verify(WAIT);
 
         post(engine, session, "u2", "anyone?");
@@ -701,6 +689,14 @@ class ConversationEngineTest {
         Sinks.Many<String> asked = scripted.nextReply();
         await().atMost(WAIT).until(() -> asked.currentSubscriberCount() == 0);
         assertThat(mem.bus.published.stream().filter(sig -> sig instanceof LiveSignal.ReplyStart)).hasSize(1);
+    }
+
+    /** Posts {@code text}, lets the bot answer "ok", and returns the conversation once both are stored. */
+    private ConversationId answered(ConversationEngine engine, VisitorSession session, String clientMsgId, String text) {
+        ServerFrame.Ack ack = post(engine, session, clientMsgId, text);
+        finishReply("ok");
+        awaitSeq(ack.conversationId(), ack.seq() + 1);
+        return ack.conversationId();
     }
 
     private void finishReply(String text) {

@@ -51,9 +51,9 @@ import reactor.core.publisher.Mono;
  * signals in the order every other node sees them. A command that fails delivers nothing locally: like a
  * remote follower, a local one misses it (callers already treat a failed publish as lost: stored events are
  * read back by seq, a reply's missing text by its length). A command that times out is delivered locally
- * then, as Redis may still publish it and its echo would be dropped. The one exception is {@link #publishingDeliveredFirst}: a reply's piece whose node surely
- * holds the reply's lease goes to the local subscribers before the command, as nothing but Redis failing can
- * stop it from being published (then local followers saw a piece others see at the reply's end).</li>
+ * then, as Redis may still publish it and its echo would be dropped. A reply's piece whose node surely holds
+ * the reply's lease goes to the local subscribers before the command instead, as nothing but Redis failing
+ * can stop it from being published (then local followers saw a piece others see at the reply's end).</li>
  * <li>{@code subscribe}'s promise holds: a subscriber is in its channel before {@code subscribed} is emitted,
  * so a publish completing after that finds it; one completing while the subscription is being confirmed is
  * held back and comes after {@code subscribed} (a signal from before, which readers dedupe as they do
@@ -112,41 +112,40 @@ final class PubSubChannels<T> implements AutoCloseable {
 
     /** Publishes {@code signal}, encoded as {@code payload}, to every subscriber of the channel on any node. */
     Mono<Void> publish(String channel, T signal, String payload) {
-        return publishing(channel, signal, payload, (redis, stamped) -> redis.publish(channel, stamped), count -> true)
-                .timeout(PUBLISH_TIMEOUT)
-                .doOnError(TimeoutException.class, late -> deliver(channel, signal))
-                .then();
+        return publishing(channel, signal, payload, (redis, stamped) -> redis.publish(channel, stamped), count -> true,
+                false).then();
     }
 
     /**
      * Runs {@code command} on the command connection, giving it {@code payload} (a JSON object with at least
-     * one member) stamped with this node's origin to publish on {@code channel}; once its result says it
-     * published, delivers {@code signal} to the channel's local subscribers.
+     * one member) stamped with this node's origin to publish on {@code channel}, and delivers {@code signal} to
+     * the channel's local subscribers: at once when {@code deliverFirst} (the caller knows nothing but Redis
+     * failing can stop the command from publishing), otherwise once its result says it published, or when the
+     * command times out (Redis may still publish it, and its echo is dropped here). Errors after
+     * {@link #PUBLISH_TIMEOUT}.
      */
     <R> Mono<R> publishing(String channel, T signal, String payload,
                            BiFunction<RedisReactiveCommands<String, String>, String, Mono<R>> command,
-                           Predicate<R> published) {
-        String stamped = stamp + "," + payload.substring(1);
-        return commands.get()
-                .flatMap(connection -> command.apply(connection.reactive(), stamped)
-                        // on the I/O thread that completes the command: in the order Redis ran this node's commands
-                        .doOnNext(result -> {
-                            if (published.test(result)) {
-                                deliver(channel, signal);
-                            }
-                        }));
-    }
-
-    /**
-     * As {@link #publishing}, for a caller that knows the command will publish (unless Redis fails): delivers
-     * {@code signal} to the channel's local subscribers at once, before the command runs, and not again after.
-     */
-    <R> Mono<R> publishingDeliveredFirst(String channel, T signal, String payload,
-                                         BiFunction<RedisReactiveCommands<String, String>, String, Mono<R>> command) {
+                           Predicate<R> published, boolean deliverFirst) {
         String stamped = stamp + "," + payload.substring(1);
         return Mono.defer(() -> {
-            deliver(channel, signal);
-            return commands.get().flatMap(connection -> command.apply(connection.reactive(), stamped));
+            if (deliverFirst) {
+                deliver(channel, signal);
+            }
+            return commands.get()
+                    .flatMap(connection -> command.apply(connection.reactive(), stamped)
+                            // on the I/O thread that completes the command: in the order Redis ran this node's commands
+                            .doOnNext(result -> {
+                                if (!deliverFirst && published.test(result)) {
+                                    deliver(channel, signal);
+                                }
+                            }))
+                    .timeout(PUBLISH_TIMEOUT)
+                    .doOnError(TimeoutException.class, late -> {
+                        if (!deliverFirst) {
+                            deliver(channel, signal);
+                        }
+                    });
         });
     }
 
@@ -253,11 +252,7 @@ final class PubSubChannels<T> implements AutoCloseable {
         return connection;
     }
 
-    /**
-     * Hands {@code signal} to the channel's local subscribers; for a publisher that gave up waiting for Redis,
-     * which may still publish it (its echo is dropped here), so this node's readers get it now rather than never.
-     */
-    void deliver(String channel, T signal) {
+    private void deliver(String channel, T signal) {
         Channel<T> state = channels.get(channel);
         if (state == null) {
             return;

@@ -16,7 +16,6 @@ import io.parley.core.protocol.LiveSignal;
 import io.parley.core.protocol.LiveSignalCodec;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -87,15 +86,8 @@ final class RedisReplyStreams implements ReplyStreams {
                 append.run(c, replyKeys(conversationId, messageId), piece, Integer.toString(piece.length()), ttlMillis,
                         messageId.value(), node, channel, stamped);
         return Mono.fromCallable(() -> codec.encode(delta))
-                .flatMap(payload -> leaseHeld
-                        ? events.publishingDeliveredFirst(channel, delta, payload, appendAndPublish)
-                        : events.publishing(channel, delta, payload, appendAndPublish, length -> length >= 0))
-                .timeout(TIMEOUT)
-                .doOnError(TimeoutException.class, late -> {
-                    if (!leaseHeld) {
-                        events.deliver(channel, delta);
-                    }
-                })
+                .flatMap(payload -> events.publishing(channel, delta, payload, appendAndPublish, length -> length >= 0,
+                        leaseHeld))
                 .flatMap(length -> length == -2
                         ? Mono.error(new LeaseLostException(messageId))
                         : length < 0

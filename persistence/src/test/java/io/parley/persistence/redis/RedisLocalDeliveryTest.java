@@ -33,7 +33,6 @@ import io.parley.core.port.ReplyStreams;
 import io.parley.core.port.ReplyStreams.LeaseLostException;
 import io.parley.core.protocol.LiveSignal;
 import io.parley.core.protocol.LiveSignalCodec;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +40,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -54,33 +51,7 @@ import reactor.test.StepVerifier;
  * or the previous one, still exchange them through Redis. That nothing more arrives is shown without waiting:
  * a marker published after everything else arrives next, which it could not if a copy were still on its way.
  */
-class RedisLocalDeliveryTest extends SharedRedisTest {
-    private static final LiveSignal SUBSCRIBED = new LiveSignal.Subscribed();
-    private static final String NODE = "n_streaming";
-    private static final Duration LEASE = Duration.ofSeconds(30);
-
-    private String prefix;
-    private RedisAdapters node;
-    private RedisAdapters otherNode;
-    private EventBus bus;
-    private ReplyStreams replies;
-    private ConversationId c;
-
-    @BeforeEach
-    void twoNodes() {
-        prefix = RedisTestSupport.randomPrefix();
-        node = new RedisAdapters(client, prefix);
-        otherNode = new RedisAdapters(client, prefix);
-        bus = node.eventBus();
-        replies = node.replyStreams();
-        c = conversation();
-    }
-
-    @AfterEach
-    void closeNodes() {
-        node.close();
-        otherNode.close();
-    }
+class RedisLocalDeliveryTest extends TwoRedisNodesTest {
 
     @Test
     void aSubscriberOnThePublishingNodeGetsEachOfItsSignalsOnceInPublishOrderWithoutTheRedisEcho() {
@@ -342,10 +313,6 @@ class RedisLocalDeliveryTest extends SharedRedisTest {
             commands.add(bus.publish(c, end));
         }
         return new ReplyBurst(signals, commands);
-    }
-
-    private static ReplyStreams.Origin origin() {
-        return new ReplyStreams.Origin(NODE, message(), "when do you open?", new BotId("b_1"));
     }
 
     private static ConversationSummary summary(WorkspaceId workspace) {

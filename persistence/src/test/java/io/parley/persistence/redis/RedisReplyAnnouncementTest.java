@@ -8,20 +8,15 @@ import static io.parley.persistence.redis.RedisTestSupport.delta;
 import static io.parley.persistence.redis.RedisTestSupport.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.parley.core.model.BotId;
 import io.parley.core.model.ConversationId;
 import io.parley.core.model.MessageId;
-import io.parley.core.port.EventBus;
 import io.parley.core.port.ReplyStreams;
 import io.parley.core.port.ReplyStreams.LeaseLostException;
 import io.parley.core.port.ReplyStreams.LiveReply;
 import io.parley.core.protocol.LiveSignal;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -33,37 +28,9 @@ import reactor.test.StepVerifier;
  * a marker published afterwards on the same command connection arrives right after {@code Subscribed}, which it
  * could not if the refused append had published anything before it.
  */
-class RedisReplyAnnouncementTest extends SharedRedisTest {
-    private static final LiveSignal SUBSCRIBED = new LiveSignal.Subscribed();
-    private static final String NODE = "n_streaming";
-    private static final Duration LEASE = Duration.ofSeconds(30);
-
-    private String prefix;
-    private RedisAdapters node;
-    private RedisAdapters otherNode;
-    private ReplyStreams replies;
-    private EventBus bus;
-    private ConversationId c;
-    private MessageId m;
-    private ReplyStreams.Origin origin;
-
-    @BeforeEach
-    void newNodes() {
-        prefix = RedisTestSupport.randomPrefix();
-        node = new RedisAdapters(client, prefix);
-        otherNode = new RedisAdapters(client, prefix);
-        replies = node.replyStreams();
-        bus = node.eventBus();
-        c = conversation();
-        m = message();
-        origin = new ReplyStreams.Origin(NODE, message(), "when do you open?", new BotId("b_1"));
-    }
-
-    @AfterEach
-    void closeNodes() {
-        node.close();
-        otherNode.close();
-    }
+class RedisReplyAnnouncementTest extends TwoRedisNodesTest {
+    private final MessageId m = message();
+    private final ReplyStreams.Origin origin = origin();
 
     @Test
     void eachAppendedPieceReachesFollowersOnEveryNodeAsAReplyDeltaWithItsOffsetAndText() {
