@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.parley.gateway.testing.GatewayIntegrationTest;
+import io.parley.gateway.testing.TestAddresses;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
@@ -35,7 +36,7 @@ class ApiKeyThrottleTest extends GatewayIntegrationTest {
         assertThat(created.status()).isEqualTo(201);
         String validKey = created.json().get("key").asString();
 
-        String guesser = "198.51.100.77";
+        String guesser = TestAddresses.unique();
         assertThat(whoamiFrom(guesser, "sk_" + "a".repeat(43)).status()).isEqualTo(401);
         assertThat(whoamiFrom(guesser, "sk_malformed").status()).isEqualTo(401);
         assertThat(whoamiFrom(guesser, "sk_" + "b".repeat(43)).status()).isEqualTo(401);
@@ -46,7 +47,7 @@ class ApiKeyThrottleTest extends GatewayIntegrationTest {
         assertThat(refused.json().get("error").asString()).isEqualTo("too_many_attempts");
         assertThat(whoamiFrom(guesser, validKey).status()).as("even a valid key, while locked out").isEqualTo(429);
 
-        assertThat(whoamiFrom("192.0.2.77", validKey).status()).as("another address").isEqualTo(200);
-        assertThat(whoamiFrom("192.0.2.78", "sk_" + "d".repeat(43)).status()).as("another address").isEqualTo(401);
+        assertThat(whoamiFrom(TestAddresses.unique(), validKey).status()).as("another address").isEqualTo(200);
+        assertThat(whoamiFrom(TestAddresses.unique(), "sk_" + "d".repeat(43)).status()).as("another address").isEqualTo(401);
     }
 }

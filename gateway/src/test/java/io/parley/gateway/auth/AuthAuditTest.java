@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.parley.gateway.testing.GatewayIntegrationTest;
+import io.parley.gateway.testing.TestAddresses;
 import io.parley.persistence.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,7 +29,7 @@ class AuthAuditTest extends GatewayIntegrationTest {
 
     @Test
     void aLoginAFailedRedeemAndALogoutAreAudited() {
-        String address = "203.0.113.201";
+        String address = TestAddresses.unique();
         String email = AuthClient.uniqueEmail("audited");
         JsonNode session = client.signUp(email);
         String operatorId = client.me(session.get("accessToken").asString()).json().get("operatorId").asString();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.parley.gateway.testing.ExtraNodes;
 import io.parley.gateway.testing.GatewayIntegrationTest;
+import io.parley.gateway.testing.TestAddresses;
 import io.parley.gateway.testing.TestClients;
 import java.time.Duration;
 import java.util.Map;
@@ -46,7 +47,7 @@ class MagicLinkThrottleTest extends GatewayIntegrationTest {
         int accepted = 0;
         AuthClient.Reply last = null;
         for (int i = 0; i < 50; i++) {
-            last = requestLinkFrom("198.51.100." + (i + 1), email);
+            last = requestLinkFrom(TestAddresses.unique(), email);
             if (last.status() == 202) {
                 accepted++;
             }
@@ -60,13 +61,13 @@ class MagicLinkThrottleTest extends GatewayIntegrationTest {
 
     @Test
     void oneClientsRefusedRequestsDoNotUseUpTheGlobalCeiling() {
-        String flooder = "198.51.100.250";
+        String flooder = TestAddresses.unique();
         // other test classes of this JVM count toward the global ceiling too: 250 is well past it alone
         for (int i = 0; i < 250; i++) {
             requestLinkFrom(flooder, AuthClient.uniqueEmail("flood"));
         }
         assertThat(requestLinkFrom(flooder, AuthClient.uniqueEmail("flood")).status()).isEqualTo(429);
-        assertThat(requestLinkFrom("192.0.2.250", AuthClient.uniqueEmail("bystander")).status()).isEqualTo(202);
+        assertThat(requestLinkFrom(TestAddresses.unique(), AuthClient.uniqueEmail("bystander")).status()).isEqualTo(202);
     }
 
     @Test
@@ -75,14 +76,14 @@ class MagicLinkThrottleTest extends GatewayIntegrationTest {
         String local = mailbox.substring(0, mailbox.indexOf('@'));
         String domain = mailbox.substring(mailbox.indexOf('@'));
         for (int i = 0; i < 5; i++) {
-            assertThat(requestLinkFrom("198.51.101." + (i + 1), local + "+" + i + domain).status()).isEqualTo(202);
+            assertThat(requestLinkFrom(TestAddresses.unique(), local + "+" + i + domain).status()).isEqualTo(202);
         }
-        assertThat(requestLinkFrom("198.51.101.99", local + "+other" + domain).status()).isEqualTo(429);
+        assertThat(requestLinkFrom(TestAddresses.unique(), local + "+other" + domain).status()).isEqualTo(429);
     }
 
     @Test
     void guessingLinksLocksTheClientOutForLongerEachTime() {
-        String address = "203.0.113." + (1 + (int) (Math.random() * 250));
+        String address = TestAddresses.unique();
         for (int i = 0; i < 3; i++) {
             assertThat(redeemFrom(address, randomToken()).status()).isEqualTo(400);
         }
@@ -90,7 +91,7 @@ class MagicLinkThrottleTest extends GatewayIntegrationTest {
         assertThat(locked.status()).isEqualTo(429);
         long first = Long.parseLong(locked.header("Retry-After"));
         assertThat(first).isBetween(1L, 2L);
-        assertThat(redeemFrom("192.0.2.77", randomToken()).status()).as("another client").isEqualTo(400);
+        assertThat(redeemFrom(TestAddresses.unique(), randomToken()).status()).as("another client").isEqualTo(400);
         assertThat(AuthAuditTest.failuresFrom(address)).contains("locked.out");
 
         await().atMost(Duration.ofSeconds(5)).until(() -> redeemFrom(address, randomToken()).status() != 429);
@@ -109,7 +110,7 @@ class MagicLinkThrottleTest extends GatewayIntegrationTest {
                 "parley.auth.throttle.magic-link-redeem-failures.lockout", "2s"));
         try {
             AuthClient onOther = new AuthClient(TestClients.https(CERTIFICATE, ExtraNodes.httpsPort(otherNode)));
-            String address = "203.0.113.250";
+            String address = TestAddresses.unique();
             assertThat(redeemFrom(address, randomToken()).status()).isEqualTo(400);
             assertThat(onOther.post("/api/v1/auth/magic-links/redeem", "application/json",
                     "{\"token\":\"" + randomToken() + "\"}", h -> h.set("X-Forwarded-For", address)).status())

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.parley.gateway.auth.session.SessionCookies;
 import io.parley.gateway.testing.ExtraNodes;
 import io.parley.gateway.testing.GatewayIntegrationTest;
+import io.parley.gateway.testing.TestAddresses;
 import io.parley.gateway.testing.TestClients;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
@@ -21,7 +22,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
@@ -84,7 +84,7 @@ class OidcLoginTest extends GatewayIntegrationTest {
             OidcBrowser onFirst = browser();
             String callback = authorize(onFirst, startLogin(onFirst, "google"));
             OidcBrowser onSecond = new OidcBrowser(TestClients.https(CERTIFICATE, ExtraNodes.httpsPort(otherNode)),
-                    "198.18.200.1");
+                    TestAddresses.unique());
             onSecond.cookies().putAll(onFirst.cookies());
             PROVIDER.enqueueCallback(google(unique("google-sub"), unique("node") + "@example.test"));
             loggedIn(onSecond, onSecond.gateway(callback));
@@ -124,8 +124,7 @@ class OidcLoginTest extends GatewayIntegrationTest {
     // ---- the flow
 
     private OidcBrowser browser() {
-        return new OidcBrowser(https(), "198.18." + ThreadLocalRandom.current().nextInt(256) + "."
-                + ThreadLocalRandom.current().nextInt(1, 255));
+        return new OidcBrowser(https(), TestAddresses.unique());
     }
 
     /** Starts a login: the gateway's redirect to the provider's authorize endpoint. */

@@ -1,10 +1,10 @@
 package io.parley.gateway.ws.agent;
 
+import io.parley.gateway.testing.TestAddresses;
 import io.parley.gateway.testing.TestCertificates.TestCertificate;
 import io.parley.gateway.testing.WebSocketTestClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,17 +29,11 @@ final class AgentSocket extends WebSocketTestClient<AgentSocket> {
     }
 
     static AgentSocket open(TestCertificate trusted, int port) {
-        return new AgentSocket(trusted, port, CONSOLE_ORIGIN, randomAddress());
+        return new AgentSocket(trusted, port, CONSOLE_ORIGIN, TestAddresses.unique());
     }
 
     static AgentSocket open(TestCertificate trusted, int port, @Nullable String origin, String clientAddress) {
         return new AgentSocket(trusted, port, origin, clientAddress);
-    }
-
-    /** A private IPv4 address nobody else uses in this run (almost surely). */
-    static String randomAddress() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        return "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254));
     }
 
     AgentSocket hello(String accessToken) {

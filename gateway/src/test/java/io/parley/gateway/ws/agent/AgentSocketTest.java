@@ -26,6 +26,7 @@ import io.parley.gateway.auth.session.AccessTokens;
 import io.parley.gateway.auth.session.OpaqueTokens;
 import io.parley.gateway.auth.session.SigningKeys;
 import io.parley.gateway.testing.GatewayIntegrationTest;
+import io.parley.gateway.testing.TestAddresses;
 import io.parley.gateway.testing.TestBackends;
 import io.parley.persistence.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -318,7 +319,7 @@ class AgentSocketTest extends GatewayIntegrationTest {
 
     @Test
     void repeatedBadHellosFromOneAddressAreRefusedWith4429() {
-        String address = AgentSocket.randomAddress();
+        String address = TestAddresses.unique();
         int failures = 0;
         AgentSocket.Closed closed;
         do {
