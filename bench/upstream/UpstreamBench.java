@@ -334,7 +334,8 @@ public final class UpstreamBench {
     /**
      * Message limits as a real bot has them (20 per visitor per 10 s; per key and address raised to a million
      * a minute, as every bench visitor comes from 127.0.0.1), so each message is checked in Redis; new
-     * connections unlimited.
+     * connections unlimited. It gets a copy of the demo bot's knowledge entries, so that the search for each
+     * prompt finds and ranks some.
      * {@code origin}: what Netty's WebSocket client sends as Origin (from the URI). No upstream API key: the
      * fake needs none, and a stored one is sealed with the keyset (the gateway's own API stores it so).
      */
@@ -363,6 +364,14 @@ public final class UpstreamBench {
                 key.setString(1, KEY);
                 key.setString(2, BOT);
                 key.executeUpdate();
+            }
+            // the demo bot's knowledge entries, so that every question's prompt search finds and ranks some
+            try (PreparedStatement knowledge = db.prepareStatement("""
+                    INSERT INTO knowledge_entries (id, bot_id, title, body)
+                    SELECT 'bench_' || id, ?, title, body FROM knowledge_entries WHERE bot_id = 'b_parley_demo'
+                    ON CONFLICT (id) DO NOTHING""")) {
+                knowledge.setString(1, BOT);
+                knowledge.executeUpdate();
             }
         }
     }

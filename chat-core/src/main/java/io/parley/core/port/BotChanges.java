@@ -5,8 +5,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Tells every node that a bot's stored settings changed, so that whatever a node keeps of them in memory
- * is read again. Only the bot's id travels, never a setting.
+ * Tells every node that a bot's stored settings or knowledge entries changed, so that whatever a node keeps
+ * of them in memory is read again. Only the bot's id travels, never a setting.
  */
 public interface BotChanges {
 

@@ -11,6 +11,7 @@ import io.parley.core.model.Bot;
 import io.parley.core.model.RateLimit;
 import io.parley.core.port.Clock;
 import io.parley.core.port.IdGenerator;
+import io.parley.core.port.KnowledgeIndex;
 import io.parley.core.port.Responder;
 import io.parley.core.port.WidgetKeys;
 import io.parley.core.protocol.FrameCodec;
@@ -105,11 +106,10 @@ public class ParleyWiring {
     @Bean
     ConversationEngine conversationEngine(PostgresAdapters postgres, RedisAdapters redis, IdGenerator ids, Clock clock,
                                           VisitorTokens tokens, BotProperties bots, OpenAiResponder openAi,
-                                          ReplyLeaseProperties leases) {
+                                          KnowledgeIndex knowledgeIndex, ReplyLeaseProperties leases) {
         EnginePorts ports = new EnginePorts(postgres.messageLog(), postgres.conversations(), postgres.visitors(),
                 postgres.identityVerification(), redis.eventBus(), redis.replyStreams(), redis.rateLimiter(), ids, clock);
-        KnowledgeBaseResponder knowledgeBase = new KnowledgeBaseResponder(postgres.knowledgeIndex(),
-                bots.knowledgePieceInterval());
+        KnowledgeBaseResponder knowledgeBase = new KnowledgeBaseResponder(knowledgeIndex, bots.knowledgePieceInterval());
         return new ConversationEngine(ports, tokens, bot -> responderFor(bot, knowledgeBase, openAi),
                 new EngineSettings(bots.maxReplyChars(), Duration.ofSeconds(5), leases.forNode(RandomIds.nodeId())),
                 postgres.answeringBots());

@@ -9,8 +9,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The {@code openai} responder, the bots' upstream settings it keeps in memory and its resilient upstream
- * client (both closed with the context).
+ * The {@code openai} responder, the bots' upstream settings and knowledge bases kept in memory, and the
+ * resilient upstream client (all closed with the context).
  */
 @Configuration(proxyBeanMethods = false)
 class UpstreamWiring {
@@ -28,10 +28,18 @@ class UpstreamWiring {
                 properties.settingsCacheExpiry(), properties.settingsCacheMaxBots());
     }
 
+    /** The knowledge search of every bot, kept in memory like the settings above. */
+    @Bean(destroyMethod = "close")
+    CachedKnowledgeIndex cachedKnowledgeIndex(PostgresAdapters postgres, RedisAdapters redis, BotProperties bots) {
+        return new CachedKnowledgeIndex(postgres.knowledgeIndex(), postgres.knowledgeSnapshots(), redis.botChanges(),
+                bots.knowledgeCacheExpiry(), bots.knowledgeCacheMaxEntriesPerBot(),
+                bots.knowledgeCacheMaxMemory().toBytes());
+    }
+
     @Bean
-    OpenAiResponder openAiResponder(CachedOpenAiUpstreams upstreams, PostgresAdapters postgres,
+    OpenAiResponder openAiResponder(CachedOpenAiUpstreams upstreams, CachedKnowledgeIndex knowledge,
                                     ResilientUpstream upstream, BotProperties bots) {
-        return new OpenAiResponder(upstreams, postgres.knowledgeIndex(),
-                new KnowledgeBaseResponder(postgres.knowledgeIndex(), bots.knowledgePieceInterval()), upstream);
+        return new OpenAiResponder(upstreams, knowledge, new KnowledgeBaseResponder(knowledge,
+                bots.knowledgePieceInterval()), upstream);
     }
 }

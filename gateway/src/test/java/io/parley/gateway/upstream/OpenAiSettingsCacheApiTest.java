@@ -7,6 +7,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.parley.core.engine.RandomIds;
 import io.parley.core.model.BotId;
+import io.parley.core.model.KnowledgeEntry;
 import io.parley.core.model.OpenAiUpstream;
 import io.parley.core.port.Clock;
 import io.parley.gateway.testing.ApiClient;
@@ -20,6 +21,7 @@ import io.parley.persistence.testing.TestDatabase;
 import io.parley.persistence.testing.TestKeys;
 import io.r2dbc.pool.ConnectionPool;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -29,9 +31,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 
 /**
- * A bot edited over the real HTTP API is seen at once by the gateway's own settings cache and by the cache of
- * another node (its own PostgreSQL pool and Redis connection, same key prefix), whose expiry is an hour: only
- * the announcement can make it read again within the test's bound.
+ * A bot or its knowledge entries edited over the real HTTP API are seen at once by the gateway's own caches and
+ * by the caches of another node (its own PostgreSQL pool and Redis connection, same key prefix), whose expiry is
+ * an hour: only the announcement can make them read again within the test's bound.
  */
 class OpenAiSettingsCacheApiTest extends GatewayIntegrationTest {
     private static final Duration BOUND = Duration.ofSeconds(10);
@@ -41,12 +43,15 @@ class OpenAiSettingsCacheApiTest extends GatewayIntegrationTest {
     private ApplicationContext context;
     @Autowired
     private CachedOpenAiUpstreams thisNode;
+    @Autowired
+    private CachedKnowledgeIndex thisNodesKnowledge;
     private ApiClient api;
     private Session owner;
     private ConnectionPool otherPool;
     private RedisClient otherClient;
     private RedisAdapters otherRedis;
     private CachedOpenAiUpstreams otherNode;
+    private CachedKnowledgeIndex otherNodesKnowledge;
 
     @BeforeEach
     void nodes() {
@@ -59,11 +64,15 @@ class OpenAiSettingsCacheApiTest extends GatewayIntegrationTest {
                 TestKeys.encryption());
         otherNode = new CachedOpenAiUpstreams(otherPostgres.openAiUpstreams(), otherRedis.botChanges(),
                 Duration.ofHours(1), 100);
-        await().atMost(BOUND).until(() -> otherNode.caching() && thisNode.caching());
+        otherNodesKnowledge = new CachedKnowledgeIndex(otherPostgres.knowledgeIndex(), otherPostgres.knowledgeSnapshots(),
+                otherRedis.botChanges(), Duration.ofHours(1), 100, 1_000_000);
+        await().atMost(BOUND).until(() -> otherNode.caching() && thisNode.caching() && otherNodesKnowledge.caching()
+                && thisNodesKnowledge.caching());
     }
 
     @AfterEach
     void close() {
+        otherNodesKnowledge.close();
         otherNode.close();
         otherRedis.close();
         otherClient.shutdown();
@@ -108,5 +117,37 @@ class OpenAiSettingsCacheApiTest extends GatewayIntegrationTest {
 
         assertThat(api.delete(owner.bearer(), path(bot)).status()).isEqualTo(204);
         await().atMost(BOUND).until(() -> ask(otherNode, bot) == null && ask(thisNode, bot) == null);
+    }
+
+    private static List<String> titles(CachedKnowledgeIndex node, String bot, String question) {
+        return node.search(new BotId(bot), question, 3).map(KnowledgeEntry::title).collectList().block(BOUND);
+    }
+
+    @Test
+    void everyNodeSearchesAnEntryCreatedChangedOrDeletedOverTheApiAtOnce() {
+        Reply created = api.post(owner.bearer(), path(null), json(Map.of("name", "Kim", "greeting", "Hi",
+                "responder", "knowledge")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String bot = created.json().get("id").asString();
+        String question = "Do you sell gift cards?";
+        assertThat(titles(thisNodesKnowledge, bot, question)).isEmpty();
+        assertThat(titles(otherNodesKnowledge, bot, question)).isEmpty();
+
+        Reply entry = api.post(owner.bearer(), path(bot) + "/knowledge",
+                json(Map.of("title", "Gift cards", "body", "Gift cards are sold in every shop.")));
+        assertThat(entry.status()).as(entry.body()).isEqualTo(201);
+        String entryId = entry.json().get("id").asString();
+        await().atMost(BOUND).until(() -> titles(otherNodesKnowledge, bot, question).equals(List.of("Gift cards"))
+                && titles(thisNodesKnowledge, bot, question).equals(List.of("Gift cards")));
+
+        Reply changed = api.put(owner.bearer(), path(bot) + "/knowledge/" + entryId,
+                json(Map.of("title", "Vouchers", "body", "Vouchers replace gift cards.")));
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        await().atMost(BOUND).until(() -> titles(otherNodesKnowledge, bot, question).equals(List.of("Vouchers"))
+                && titles(thisNodesKnowledge, bot, question).equals(List.of("Vouchers")));
+
+        assertThat(api.delete(owner.bearer(), path(bot) + "/knowledge/" + entryId).status()).isEqualTo(204);
+        await().atMost(BOUND).until(() -> titles(otherNodesKnowledge, bot, question).isEmpty()
+                && titles(thisNodesKnowledge, bot, question).isEmpty());
     }
 }

@@ -44,6 +44,7 @@ public final class PostgresAdapters {
     private final PostgresWidgetKeys widgetKeys;
     private final PostgresAnsweringBots answeringBots;
     private final KnowledgeIndex knowledgeIndex;
+    private final KnowledgeSnapshots knowledgeSnapshots;
     private final Operators operators;
     private final Workspaces workspaces;
     private final MagicLinks magicLinks;
@@ -74,6 +75,7 @@ public final class PostgresAdapters {
         this.widgetKeys = new PostgresWidgetKeys(db, clock);
         this.answeringBots = new PostgresAnsweringBots(db, widgetKeys);
         this.knowledgeIndex = new PostgresKnowledgeIndex(db);
+        this.knowledgeSnapshots = new PostgresKnowledgeSnapshots(db);
         this.operators = new PostgresOperators(db, tx, clock, fields);
         this.workspaces = new PostgresWorkspaces(db, tx, clock);
         this.magicLinks = new PostgresMagicLinks(db, clock, fields);
@@ -118,6 +120,10 @@ public final class PostgresAdapters {
 
     public KnowledgeIndex knowledgeIndex() {
         return knowledgeIndex;
+    }
+
+    public KnowledgeSnapshots knowledgeSnapshots() {
+        return knowledgeSnapshots;
     }
 
     public KnowledgeBase knowledgeBase() {

@@ -9,7 +9,8 @@ import reactor.core.publisher.Flux;
 /**
  * Full-text search over {@code knowledge_entries}. The question's lexemes (English stems, stop words
  * dropped) are OR-ed, not AND-ed, so a natural question matches an entry that shares only some of its
- * words; {@code ts_rank} puts the entries sharing the most (title words weigh more) first.
+ * words; {@code ts_rank} puts the entries sharing the most (title words weigh more) first, ties by id in byte
+ * order ({@link KnowledgeSnapshot} gives the same order in memory, whatever the database's collation).
  */
 final class PostgresKnowledgeIndex implements KnowledgeIndex {
 
@@ -40,7 +41,7 @@ final class PostgresKnowledgeIndex implements KnowledgeIndex {
                         SELECT e.id, e.bot_id, e.title, e.body
                           FROM knowledge_entries e, query
                          WHERE e.bot_id = :botId AND e.search @@ query.q
-                         ORDER BY ts_rank(e.search, query.q) DESC, e.id
+                         ORDER BY ts_rank(e.search, query.q) DESC, e.id COLLATE "C"
                          LIMIT :max""")
                 .bind("question", question)
                 .bind("botId", botId.value())

@@ -9,8 +9,6 @@ import io.parley.core.model.WorkspaceId;
 import io.parley.core.port.BotChanges;
 import io.parley.core.port.Bots;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -18,14 +16,12 @@ import reactor.core.publisher.Mono;
  * what it keeps of the bot's settings at once instead of when that expires.
  */
 final class AnnouncingBots implements Bots {
-    private static final Logger LOG = LoggerFactory.getLogger(AnnouncingBots.class);
-
     private final Bots stored;
-    private final BotChanges changes;
+    private final BotAnnouncer announcer;
 
     AnnouncingBots(Bots stored, BotChanges changes) {
         this.stored = stored;
-        this.changes = changes;
+        this.announcer = new BotAnnouncer(changes);
     }
 
     @Override
@@ -57,13 +53,7 @@ final class AnnouncingBots implements Bots {
                 .flatMap(archived -> archived ? announce(bot).thenReturn(true) : Mono.just(false));
     }
 
-    // Redis down: the change is stored and answered as made; other nodes see it once what they keep expires.
     private Mono<Void> announce(BotId bot) {
-        return changes.announce(bot)
-                .onErrorResume(e -> {
-                    LOG.warn("could not announce the change of bot {} ({}); other nodes see it within "
-                            + "parley.upstream.settings-cache-expiry", bot.value(), e.toString());
-                    return Mono.empty();
-                });
+        return announcer.announce(bot);
     }
 }

@@ -9,8 +9,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The administration ports of bots, widget keys and knowledge entries (PostgreSQL); changes of bots are
- * announced to every node over Redis.
+ * The administration ports of bots, widget keys and knowledge entries (PostgreSQL); changes of bots and of
+ * their knowledge entries are announced to every node over Redis.
  */
 @Configuration(proxyBeanMethods = false)
 public class BotWiring {
@@ -26,7 +26,7 @@ public class BotWiring {
     }
 
     @Bean
-    KnowledgeBase knowledgeBase(PostgresAdapters postgres) {
-        return postgres.knowledgeBase();
+    KnowledgeBase knowledgeBase(PostgresAdapters postgres, RedisAdapters redis) {
+        return new AnnouncingKnowledgeBase(postgres.knowledgeBase(), redis.botChanges());
     }
 }

@@ -15,6 +15,7 @@ import io.parley.core.model.WorkspaceId;
 import io.parley.core.port.BotChanges.Signal;
 import io.parley.core.port.Bots;
 import io.parley.core.port.Clock;
+import io.parley.core.port.KnowledgeBase;
 import io.parley.gateway.testing.AdminData;
 import io.parley.gateway.testing.TestBackends;
 import io.parley.persistence.postgres.PostgresAdapters;
@@ -28,14 +29,18 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
-/** Every stored change of a bot is announced after it is stored; with Redis down it is stored all the same. */
+/**
+ * Every stored change of a bot or of its knowledge entries is announced after it is stored; with Redis down it is
+ * stored all the same.
+ */
 class AnnouncingBotsTest {
     private static final BotId MARKER = new BotId("b_marker");
     private static final Duration BOUND = Duration.ofSeconds(10);
     private static final String PREFIX = "parley:test:" + UUID.randomUUID().toString().substring(0, 8) + ":";
 
-    private final Bots stored = new PostgresAdapters(TestDatabase.connectionFactory(), Clock.system(),
-            new RandomIds(), TestKeys.encryption()).bots();
+    private final PostgresAdapters postgres = new PostgresAdapters(TestDatabase.connectionFactory(), Clock.system(),
+            new RandomIds(), TestKeys.encryption());
+    private final Bots stored = postgres.bots();
     private final WorkspaceId workspace = new WorkspaceId("w_announce"
             + UUID.randomUUID().toString().replace("-", "").substring(0, 16));
 
@@ -74,6 +79,39 @@ class AnnouncingBotsTest {
                     .consumeRecordedWith(signals -> assertThat(signals).containsExactly(new Signal.Subscribed(),
                             new Signal.Changed(bot[0]), new Signal.Changed(bot[0]), new Signal.Changed(bot[0]),
                             new Signal.Changed(MARKER)))
+                    .thenCancel()
+                    .verify(BOUND);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void everyStoredChangeOfABotsKnowledgeIsAnnouncedOnceStored() {
+        RedisClient client = RedisClient.create(RedisURI.create(TestBackends.properties().get("parley.redis.uri")));
+        try (RedisAdapters redis = new RedisAdapters(client, PREFIX)) {
+            KnowledgeBase knowledge = new AnnouncingKnowledgeBase(postgres.knowledgeBase(), redis.botChanges());
+            BotId bot = stored.create(workspace, draft("gpt-1"), null).block(BOUND).id();
+            String[] entry = new String[1];
+
+            StepVerifier.create(redis.botChanges().changes())
+                    .expectNext(new Signal.Subscribed())
+                    .then(() -> entry[0] = knowledge.create(bot, "Hours", "Nine to five.").block(BOUND).entry().id())
+                    .expectNext(new Signal.Changed(bot))
+                    .then(() -> knowledge.update(bot, entry[0], "Hours", "Ten to six.").block(BOUND))
+                    .expectNext(new Signal.Changed(bot))
+                    .then(() -> assertThat(knowledge.delete(bot, entry[0]).block(BOUND)).isTrue())
+                    .expectNext(new Signal.Changed(bot))
+                    .then(() -> {
+                        assertThat(knowledge.delete(bot, entry[0]).block(BOUND)).as("already deleted").isFalse();
+                        assertThat(knowledge.find(bot, "k_none").blockOptional(BOUND)).isEmpty();
+                        // a later announcement comes next: the second delete and the read announced nothing before it
+                        redis.botChanges().announce(MARKER).block(BOUND);
+                    })
+                    .expectNext(new Signal.Changed(MARKER))
+                    .then(() -> knowledge.importAll(bot, List.of(new KnowledgeBase.Draft("Gift cards", "Sold in shops.")),
+                            true).block(BOUND))
+                    .expectNext(new Signal.Changed(bot))
                     .thenCancel()
                     .verify(BOUND);
         } finally {
