@@ -207,6 +207,15 @@ class KnowledgeSnapshotTest {
     }
 
     @Test
+    void aDatabaseThatStemsOtherwiseGetsNoSnapshotSoItsOwnSearchAnswers() {
+        assertThat(new PostgresKnowledgeSnapshots(DB, "simple").of(DEMO_BOT, 10_000, 10_000_000).block(TIMEOUT))
+                .as("the probe read without stemming").isEmpty();
+        assertThat(new PostgresKnowledgeSnapshots(DB, "english").of(DEMO_BOT, 10_000, 10_000_000).block(TIMEOUT))
+                .isPresent();
+        assertThat(EnglishLexemes.of(PostgresKnowledgeSnapshots.PROBE)).as("the probe is plain text").isPresent();
+    }
+
+    @Test
     void theVectorTextFormIsReadWithQuotesBackslashesAndLexemesWithoutPositions() {
         Map<String, byte[]> vector = TsRank.parse("'back\\\\slash':3B 'it''s':1A,2,7C 'plain'");
         assertThat(vector).containsOnlyKeys("back\\slash", "it's", "plain");
