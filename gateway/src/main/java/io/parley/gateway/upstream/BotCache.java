@@ -106,7 +106,7 @@ final class BotCache<V> implements AutoCloseable {
         });
     }
 
-    /** Whether this node keeps values now, i.e. is subscribed to the announcements; for tests. */
+    /** Whether this node keeps values now, i.e. is subscribed to the announcements. */
     boolean caching() {
         return subscribed(epoch.get());
     }
