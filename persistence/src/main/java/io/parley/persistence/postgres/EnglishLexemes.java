@@ -7,15 +7,16 @@ import java.util.TreeSet;
 import org.tartarus.snowball.ext.EnglishStemmer;
 
 /**
- * The lexemes PostgreSQL's {@code to_tsvector('english', text)} gives a plain text, computed here: its words
- * (runs of ASCII letters) lower-cased, the {@code english} stop words dropped, the rest through Snowball's
- * English stemmer, which is what PostgreSQL's {@code english_stem} is built from. "Plain" is what PostgreSQL's
- * parser splits into ASCII words and blanks and nothing else: ASCII letters, white space, and
- * {@code ? ! , ; : ' " ( )}, and a full stop not followed by a letter, a digit or another full stop. Anything
- * else (digits, hyphens, slashes, {@code @}, a full stop inside a word as in {@code e.g}, {@code ..}, which that
- * parser reads as a file name, letters beyond ASCII, a word
- * longer than {@value #MAX_WORD}) may be a number, a hyphenated word, a URL, a file name or an e-mail address to
- * that parser, so such a text gets no answer here and is left to PostgreSQL.
+ * The lexemes PostgreSQL's {@code to_tsvector('english', text)} gives a plain text, computed here. Its words (runs
+ * of ASCII letters) are lower-cased, the {@code english} stop words dropped, the rest put through Snowball's
+ * English stemmer, which is what PostgreSQL's {@code english_stem} is built from; its numbers and words with
+ * digits ({@code 30}, {@code 2fa}, {@code ios17}) are lower-cased only, as PostgreSQL's {@code simple}
+ * dictionary does. "Plain" is what PostgreSQL's parser splits into such words, numbers and blanks and nothing
+ * else: ASCII letters and digits, white space, {@code ? ! , ; : ' " ( )}, and a full stop not followed by a
+ * letter, a digit or another full stop. Anything else (hyphens, slashes, {@code @}, a full stop inside a word or
+ * a number as in {@code e.g} or {@code 3.5}, {@code ..}, which that parser reads as a file name, letters beyond
+ * ASCII, a word longer than {@value #MAX_WORD}) may be a hyphenated word, a URL, a file name, a decimal number or
+ * an e-mail address to that parser, so such a text gets no answer here and is left to PostgreSQL.
  */
 final class EnglishLexemes {
     static final int MAX_WORD = 100;
@@ -47,16 +48,21 @@ final class EnglishLexemes {
         int i = 0;
         while (i < length) {
             char c = text.charAt(i);
-            if (isAsciiLetter(c)) {
+            if (isAsciiLetter(c) || isDigit(c)) {
                 int start = i;
-                while (i < length && isAsciiLetter(text.charAt(i))) {
+                boolean withDigits = false;
+                while (i < length && (isAsciiLetter(text.charAt(i)) || isDigit(text.charAt(i)))) {
+                    withDigits |= isDigit(text.charAt(i));
                     i++;
                 }
                 if (i - start > MAX_WORD) {
                     return Optional.empty();
                 }
                 String word = text.substring(start, i).toLowerCase(java.util.Locale.ROOT);
-                if (!STOP_WORDS.contains(word)) {
+                if (withDigits) {
+                    // a number or a word with digits (30, 2fa, ios17, 1e5): the simple dictionary, as it is
+                    lexemes.add(word);
+                } else if (!STOP_WORDS.contains(word)) {
                     if (stemmer == null) {
                         stemmer = new EnglishStemmer();
                     }
@@ -77,9 +83,13 @@ final class EnglishLexemes {
     private static boolean isBlank(char c, char next) {
         return switch (c) {
             case ' ', '\t', '\n', '\r', '?', '!', ',', ';', ':', '\'', '"', '(', ')' -> true;
-            case '.' -> !isAsciiLetter(next) && !(next >= '0' && next <= '9') && next != '.';
+            case '.' -> !isAsciiLetter(next) && !isDigit(next) && next != '.';
             default -> false;
         };
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static boolean isAsciiLetter(char c) {

@@ -34,7 +34,8 @@ class KnowledgeSnapshotTest {
             "pricing", "cost", "agent", "agents", "human", "humans", "talk", "talking", "connection", "connect",
             "reconnect", "resume", "resuming", "encrypted", "encryption", "backup", "backups", "security",
             "ciphers", "generously", "happily", "running", "runner", "ran", "skies", "dying", "news", "Mobile",
-            "APPS", "Android", "the", "a", "is", "how", "do", "I", "my", "what", "can", "you", "don", "t", "s");
+            "APPS", "Android", "the", "a", "is", "how", "do", "I", "my", "what", "can", "you", "don", "t", "s",
+            "30", "days", "2FA", "iOS17", "1st", "007");
     private static final String PUNCTUATION = " .,;:!?'\"()\t\n";
 
     private static final PostgresAdapters ADAPTERS = Fixtures.seededAdapters();
@@ -102,13 +103,16 @@ class KnowledgeSnapshotTest {
         List<String> texts = new ArrayList<>(List.of(
                 "How do I embed the widget?", "What's the refund policy? Refunds, refunded!", "ok:yes a,b a;b a!b a?b",
                 "a(b)c a\"b a'b don't it's", "end. Next end.\nnext x.) y.. z.,", "tabs\tand\r\nlines", "UPPER lower MiXeD",
-                "running runs ran runner generously happily skies dying news", "", "  ", "the a is how do I"));
-        for (int i = 0; i < 400; i++) {
+                "running runs ran runner generously happily skies dying news", "", "  ", "the a is how do I",
+                "Refunds within 30 days", "2FA on iOS17 and Android 14", "1,000 users", "1st v2 007 0x1F 1e5 1E5 12ab34",
+                "5:30 5;6 5'6 (5) 5! x 5. y", "12345678901234567890123"));
+        for (int i = 0; i < 1000; i++) {
             StringBuilder text = new StringBuilder();
             int length = random.nextInt(40);
             for (int j = 0; j < length; j++) {
                 text.append(random.nextInt(3) == 0 ? PUNCTUATION.charAt(random.nextInt(PUNCTUATION.length()))
                         : random.nextInt(4) == 0 ? WORDS.get(random.nextInt(WORDS.size()))
+                        : random.nextInt(4) == 0 ? (char) ('0' + random.nextInt(10))
                         : (char) ((random.nextBoolean() ? 'a' : 'A') + random.nextInt(26)));
             }
             texts.add(text.toString());
@@ -126,7 +130,7 @@ class KnowledgeSnapshotTest {
 
     @Test
     void textsPostgresqlsParserMayReadOtherwiseGetNoAnswer() {
-        for (String text : List.of("2fa setup", "e.g. this", "node.js", "wait..", "and so on...", "U.S. law", "self-hosting", "a/b", "me@example.com",
+        for (String text : List.of("3.5 stars", "version 1.2.3", "e.g. this", "node.js", "wait..", "and so on...", "U.S. law", "self-hosting", "a/b", "me@example.com",
                 "https://parley.test/x", "café", "under_score", "it’s", "x&y", "<b>bold</b>", "a".repeat(101))) {
             assertThat(EnglishLexemes.of(text)).as(text).isEmpty();
         }
