@@ -3,7 +3,6 @@ package io.parley.gateway.upstream;
 import io.parley.core.model.BotId;
 import io.parley.core.port.BotChanges;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,8 @@ import reactor.util.retry.Retry;
  * Something read per bot from PostgreSQL, kept in this node's memory so that a question does not wait for the
  * database. A bot's value is read once when missing (concurrent misses share the read), kept at most
  * {@code expiry}, and dropped as soon as {@link BotChanges} announces a change of the bot from any node. A failed
- * read is not kept. Values weigh {@code weigher} each, {@code maxWeight} together: beyond, the oldest go.
+ * read is not kept. Values weigh {@code weigher} each, {@code maxWeight} together: beyond, the oldest go. While
+ * not subscribed to the announcements nothing is kept, and {@code unkept} answers instead of {@code read}.
  */
 final class BotCache<V> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BotCache.class);
@@ -33,6 +33,7 @@ final class BotCache<V> implements AutoCloseable {
 
     private final String what;
     private final Function<BotId, Mono<V>> read;
+    private final Function<BotId, Mono<V>> unkept;
     private final long expiryNanos;
     private final long maxWeight;
     private final ToLongFunction<V> weigher;
@@ -49,16 +50,18 @@ final class BotCache<V> implements AutoCloseable {
     private final Disposable subscription;
 
     /**
-     * {@code what}: what is kept, for the log (e.g. "upstream settings"); {@code nanoTime}: a monotonic clock like
-     * {@link System#nanoTime()}, which tests replace.
+     * {@code what}: what is kept, for the log (e.g. "upstream settings"); {@code unkept}: the answer while nothing
+     * is kept, e.g. {@code read} itself; {@code nanoTime}: a monotonic clock like {@link System#nanoTime()}, which
+     * tests replace.
      */
-    BotCache(String what, Function<BotId, Mono<V>> read, BotChanges changes, Duration expiry, long maxWeight,
-             ToLongFunction<V> weigher, LongSupplier nanoTime) {
+    BotCache(String what, Function<BotId, Mono<V>> read, Function<BotId, Mono<V>> unkept, BotChanges changes,
+             Duration expiry, long maxWeight, ToLongFunction<V> weigher, LongSupplier nanoTime) {
         if (expiry.isNegative() || expiry.isZero() || maxWeight < 1) {
             throw new IllegalArgumentException("expiry and maxWeight must be positive");
         }
         this.what = what;
         this.read = read;
+        this.unkept = unkept;
         this.expiryNanos = expiry.toNanos();
         this.maxWeight = maxWeight;
         this.weigher = weigher;
@@ -80,7 +83,7 @@ final class BotCache<V> implements AutoCloseable {
         return Mono.defer(() -> {
             long current = epoch.get();
             if (!subscribed(current)) {
-                return read.apply(bot);
+                return unkept.apply(bot);
             }
             long now = nanoTime.getAsLong();
             Entry<V> found = entries.get(bot);
@@ -88,17 +91,15 @@ final class BotCache<V> implements AutoCloseable {
                 return found.value();
             }
             Entry<V> loading = new Entry<>(current, now + expiryNanos);
-            List<Entry<V>> replaced = new ArrayList<>(1);
             Entry<V> winner = entries.compute(bot, (id, old) -> {
                 if (old != null && old.usable(current, now)) {
                     return old;
                 }
                 if (old != null) {
-                    replaced.add(old);
+                    uncount(old);
                 }
                 return loading;
             });
-            replaced.forEach(this::uncount);
             if (winner == loading) {
                 load(bot, loading);
             }
@@ -106,7 +107,7 @@ final class BotCache<V> implements AutoCloseable {
         });
     }
 
-    /** Whether this node keeps values now, i.e. is subscribed to the announcements. */
+    /** Whether this node keeps values now, i.e. is subscribed to the announcements; for tests. */
     boolean caching() {
         return subscribed(epoch.get());
     }
@@ -120,11 +121,7 @@ final class BotCache<V> implements AutoCloseable {
     public void close() {
         subscription.dispose();
         // not subscribed any more: nothing read from now on is kept
-        long was = epoch.get();
-        if (subscribed(was)) {
-            epoch.compareAndSet(was, was + 1);
-        }
-        dropAll();
+        unsubscribed();
     }
 
     private void load(BotId bot, Entry<V> loading) {
@@ -170,12 +167,20 @@ final class BotCache<V> implements AutoCloseable {
     }
 
     private void stopCaching(Throwable failure) {
-        long was = epoch.get();
-        if (subscribed(was) && epoch.compareAndSet(was, was + 1)) {
-            dropAll();
+        if (unsubscribed()) {
             LOG.warn("bot change announcements lost ({}): {} are read from PostgreSQL for every question until "
                     + "subscribed again", failure.toString(), what);
         }
+    }
+
+    /** Moves to the next (unsubscribed) epoch and drops everything; false when it was not subscribed. */
+    private boolean unsubscribed() {
+        long was = epoch.get();
+        if (subscribed(was) && epoch.compareAndSet(was, was + 1)) {
+            dropAll();
+            return true;
+        }
+        return false;
     }
 
     private void drop(BotId bot, Entry<V> entry) {

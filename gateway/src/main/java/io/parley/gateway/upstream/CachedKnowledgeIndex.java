@@ -43,6 +43,8 @@ final class CachedKnowledgeIndex implements KnowledgeIndex, AutoCloseable {
                 // a character weighs two bytes at least: no read goes far beyond what could be kept
                 bot -> snapshots.of(bot, maxEntriesPerBot, maxBytesPerBot / 2)
                         .map(snapshot -> snapshot.filter(kept -> kept.bytes() <= maxBytesPerBot)),
+                // nothing kept: no whole knowledge base is read for one question, PostgreSQL searches it
+                bot -> Mono.just(Optional.empty()),
                 changes, expiry, maxBytes, snapshot -> snapshot.map(KnowledgeSnapshot::bytes).orElse(TOO_BIG), nanoTime);
     }
 
@@ -50,9 +52,6 @@ final class CachedKnowledgeIndex implements KnowledgeIndex, AutoCloseable {
     public Flux<KnowledgeEntry> search(BotId bot, String question, int max) {
         if (max <= 0 || question.isBlank()) {
             return Flux.empty();
-        }
-        if (!cache.caching()) {
-            return database.search(bot, question, max);
         }
         return cache.get(bot)
                 // Reading the bot's entries failed: PostgreSQL searches this question (and fails as well if it is down).

@@ -6,6 +6,7 @@ import io.parley.core.port.BotChanges;
 import io.parley.core.port.OpenAiUpstreams;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import reactor.core.publisher.Mono;
 
@@ -24,9 +25,9 @@ final class CachedOpenAiUpstreams implements OpenAiUpstreams, AutoCloseable {
     /** {@code nanoTime} is a monotonic clock like {@link System#nanoTime()}, which tests replace. */
     CachedOpenAiUpstreams(OpenAiUpstreams database, BotChanges changes, Duration expiry, int maxBots,
                           LongSupplier nanoTime) {
-        this.cache = new BotCache<>("upstream settings",
-                bot -> database.of(bot).map(Optional::of).defaultIfEmpty(Optional.empty()),
-                changes, expiry, maxBots, settings -> 1, nanoTime);
+        Function<BotId, Mono<Optional<OpenAiUpstream>>> read =
+                bot -> database.of(bot).map(Optional::of).defaultIfEmpty(Optional.empty());
+        this.cache = new BotCache<>("upstream settings", read, read, changes, expiry, maxBots, settings -> 1, nanoTime);
     }
 
     @Override

@@ -9,6 +9,8 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.parley.persistence.testing.TestDatabase;
 import io.parley.persistence.testing.TestKeys;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +50,13 @@ public final class TestBackends {
 
     public static void register(DynamicPropertyRegistry registry) {
         properties().forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    /** A Redis client of a port nobody listens on (commands time out after 1 s); the caller shuts it down. */
+    public static RedisClient unreachableRedis() {
+        RedisURI nowhere = RedisURI.create("127.0.0.1", 1);
+        nowhere.setTimeout(Duration.ofSeconds(1));
+        return RedisClient.create(nowhere);
     }
 
     /** The same settings as plain properties, for a second node started by hand. */

@@ -203,9 +203,7 @@ class CachedKnowledgeIndexTest {
 
     @Test
     void untilSubscribedTheIndexKeepsNothingAndPostgresqlSearches() {
-        RedisURI nowhere = RedisURI.create("127.0.0.1", 1);
-        nowhere.setTimeout(Duration.ofSeconds(1));
-        RedisClient unreachable = RedisClient.create(nowhere);
+        RedisClient unreachable = TestBackends.unreachableRedis();
         closing.add(unreachable::shutdown);
         RedisAdapters offline = new RedisAdapters(unreachable, PREFIX);
         closing.add(offline);

@@ -286,9 +286,7 @@ class CachedOpenAiUpstreamsTest {
 
     @Test
     void untilSubscribedTheCacheKeepsNothing() {
-        RedisURI nowhere = RedisURI.create("127.0.0.1", 1);
-        nowhere.setTimeout(Duration.ofSeconds(1));
-        RedisClient unreachable = RedisClient.create(nowhere);
+        RedisClient unreachable = TestBackends.unreachableRedis();
         closing.add(unreachable::shutdown);
         CachedOpenAiUpstreams cache = cache(reads, node(unreachable), LONG, 100, new AtomicLong());
         String bot = openAiBot("gpt-unkept");

@@ -17,6 +17,7 @@ import java.util.Optional;
 public final class KnowledgeSnapshot {
     private static final Comparator<Ranked> BEST_FIRST = Comparator.comparingDouble((Ranked r) -> -r.rank)
             .thenComparing(r -> r.entry.entry().id());
+    private static final int[] NONE = new int[0];
 
     private final List<Indexed> entries;
     private final Map<String, int[]> postings;
@@ -56,7 +57,7 @@ public final class KnowledgeSnapshot {
         return EnglishLexemes.of(question).map(lexemes -> {
             Map<Integer, Ranked> matching = new HashMap<>();
             for (String lexeme : lexemes) {
-                for (int at : postings.getOrDefault(lexeme, new int[0])) {
+                for (int at : postings.getOrDefault(lexeme, NONE)) {
                     matching.computeIfAbsent(at, i -> new Ranked(entries.get(i),
                             TsRank.or(lexemes, entries.get(i).vector())));
                 }

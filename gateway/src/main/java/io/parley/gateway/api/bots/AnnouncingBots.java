@@ -38,22 +38,18 @@ final class AnnouncingBots implements Bots {
     public Mono<BotSettings> create(WorkspaceId workspace, BotDraft draft, @Nullable String openAiApiKey) {
         // harmless today (no node can have kept a bot that did not exist yet), and keeps "every write announces" true
         return stored.create(workspace, draft, openAiApiKey)
-                .flatMap(created -> announce(created.id()).thenReturn(created));
+                .flatMap(created -> announcer.announce(created.id()).thenReturn(created));
     }
 
     @Override
     public Mono<BotSettings> update(WorkspaceId workspace, BotId bot, BotDraft draft, ApiKeyChange openAiApiKey) {
         return stored.update(workspace, bot, draft, openAiApiKey)
-                .flatMap(updated -> announce(bot).thenReturn(updated));
+                .flatMap(updated -> announcer.announce(bot).thenReturn(updated));
     }
 
     @Override
     public Mono<Boolean> archive(WorkspaceId workspace, BotId bot) {
         return stored.archive(workspace, bot)
-                .flatMap(archived -> archived ? announce(bot).thenReturn(true) : Mono.just(false));
-    }
-
-    private Mono<Void> announce(BotId bot) {
-        return announcer.announce(bot);
+                .flatMap(archived -> archived ? announcer.announce(bot).thenReturn(true) : Mono.just(false));
     }
 }

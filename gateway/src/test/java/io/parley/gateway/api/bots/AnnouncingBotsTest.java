@@ -121,9 +121,7 @@ class AnnouncingBotsTest {
 
     @Test
     void withRedisDownTheChangeIsStoredAndAnsweredAsMade() {
-        RedisURI nowhere = RedisURI.create("127.0.0.1", 1);
-        nowhere.setTimeout(Duration.ofSeconds(1));
-        RedisClient unreachable = RedisClient.create(nowhere);
+        RedisClient unreachable = TestBackends.unreachableRedis();
         try (RedisAdapters redis = new RedisAdapters(unreachable, PREFIX)) {
             Bots bots = new AnnouncingBots(stored, redis.botChanges());
             BotSettings created = bots.create(workspace, draft("gpt-1"), "sk-1").block(BOUND);
