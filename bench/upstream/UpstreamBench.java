@@ -34,8 +34,56 @@ public final class UpstreamBench {
     static final String BOT = "b_bench_upstream";
     static final String KEY = "pk_bench_upstream";
 
-    /** {@code cpuNanos}: the gateway process's CPU time while its visitors asked (0 for the direct path). */
-    record Samples(List<Long> firstToken, List<Long> gaps, int failed, long cpuNanos, int replies) {
+    /**
+     * {@code cpuNanos}: the gateway process's CPU time while its visitors asked (0 for the direct path);
+     * {@code machine}: where the machine's CPU went meanwhile (null for the direct path).
+     */
+    record Samples(List<Long> firstToken, List<Long> gaps, int failed, long cpuNanos, int replies, CpuUse machine) {
+    }
+
+    /**
+     * CPU time in nanoseconds of the gateway, of this process (the visitors' clients and the fake upstream while
+     * the visitors ask), of Redis and of PostgreSQL (all their processes), and of the whole machine (busy and
+     * idle, all cores), over {@code wallNanos}; from /proc (Linux; zeros elsewhere).
+     */
+    record CpuUse(long gateway, long bench, long redis, long postgres, long machineBusy, long machineIdle, long wallNanos) {
+        static final CpuUse NONE = new CpuUse(0, 0, 0, 0, 0, 0, 0);
+
+        static CpuUse now() {
+            long[] machine = machineCpuNanos();
+            return new CpuUse(processCpuNanos(gatewayPid), processCpuNanos(ProcessHandle.current().pid()),
+                    commandCpuNanos("redis-server"), commandCpuNanos("postgres"), machine[0], machine[1], System.nanoTime());
+        }
+
+        CpuUse since(CpuUse before) {
+            return new CpuUse(gateway - before.gateway, bench - before.bench, redis - before.redis,
+                    postgres - before.postgres, machineBusy - before.machineBusy, machineIdle - before.machineIdle,
+                    wallNanos - before.wallNanos);
+        }
+
+        CpuUse plus(CpuUse other) {
+            return new CpuUse(gateway + other.gateway, bench + other.bench, redis + other.redis,
+                    postgres + other.postgres, machineBusy + other.machineBusy, machineIdle + other.machineIdle,
+                    wallNanos + other.wallNanos);
+        }
+
+        /** Cores busy on average over the wall time, e.g. "1.23". */
+        String cores(long nanos) {
+            return wallNanos == 0 ? "" : String.format(Locale.ROOT, "%.2f", (double) nanos / wallNanos);
+        }
+
+        String row(int streams, int replies) {
+            long others = Math.max(0, machineBusy - gateway - bench - redis - postgres);
+            String perSecond = wallNanos == 0 ? "" : String.format(Locale.ROOT, "%.0f", replies * 1e9 / wallNanos);
+            return String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s of %s |", streams, perSecond,
+                    cores(gateway), cores(bench), cores(redis), cores(postgres), cores(others), cores(machineBusy),
+                    cores(machineBusy + machineIdle));
+        }
+
+        /** Whether the machine had no CPU to spare: 90 % of its cores busy or more. */
+        boolean saturated() {
+            return machineBusy >= 0.9 * (machineBusy + machineIdle) && machineBusy > 0;
+        }
     }
 
     enum Mode {
@@ -124,9 +172,24 @@ public final class UpstreamBench {
                 System.out.println();
                 System.out.println("| streams | path | first token p50 | p99 | gap p50 | p99 | failed | gateway CPU per reply |");
                 System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|");
+                machineRows.clear();
+                saturatedLevels.clear();
                 for (int streams : levels) {
                     run(rounds, new Load(mode, streams, mode == Mode.BURST ? 1 : questions, replyLength),
                             upstreamUrl, trust, https, true);
+                }
+                System.out.println();
+                System.out.println("where the machine's CPU went while the visitors asked (cores busy on average; the bench process is"
+                        + " the visitors' clients and the fake upstream):");
+                System.out.println();
+                System.out.println("| streams | replies/s | gateway | bench process | Redis | PostgreSQL | everything else | machine busy |");
+                System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+                machineRows.forEach(System.out::println);
+                if (!saturatedLevels.isEmpty()) {
+                    System.out.println();
+                    System.out.println("The machine was saturated (90 % of its cores busy or more) at " + saturatedLevels
+                            + " streams: there the overhead is mostly the wait for a core, which says how much this machine"
+                            + " carries, not what the gateway adds on a node with cores to spare.");
                 }
             }
         } finally {
@@ -139,12 +202,13 @@ public final class UpstreamBench {
     }
 
     private static void run(int rounds, Load load, String upstreamUrl, SslContext trust, int https, boolean report) {
-        Samples direct = new Samples(new ArrayList<>(), new ArrayList<>(), 0, 0, 0);
-        Samples viaGateway = new Samples(new ArrayList<>(), new ArrayList<>(), 0, 0, 0);
+        Samples direct = new Samples(new ArrayList<>(), new ArrayList<>(), 0, 0, 0, CpuUse.NONE);
+        Samples viaGateway = new Samples(new ArrayList<>(), new ArrayList<>(), 0, 0, 0, CpuUse.NONE);
         int directFailed = 0;
         int gatewayFailed = 0;
         long gatewayCpu = 0;
         int gatewayReplies = 0;
+        CpuUse machine = CpuUse.NONE;
         for (int round = 0; round < rounds; round++) {
             // alternate which path goes first, so drift of the shared machine does not favour one
             Samples d;
@@ -164,6 +228,7 @@ public final class UpstreamBench {
             gatewayFailed += g.failed();
             gatewayCpu += g.cpuNanos();
             gatewayReplies += g.replies();
+            machine = machine.plus(g.machine());
         }
         if (report) {
             int streams = load.streams();
@@ -175,8 +240,17 @@ public final class UpstreamBench {
                     ms(p(viaGateway.firstToken(), 99) - p(direct.firstToken(), 99)),
                     ms(p(viaGateway.gaps(), 50) - p(direct.gaps(), 50)),
                     ms(p(viaGateway.gaps(), 99) - p(direct.gaps(), 99)));
+            machineRows.add(machine.row(streams, gatewayReplies));
+            if (machine.saturated()) {
+                saturatedLevels.add(streams);
+            }
         }
     }
+
+    /** Per level of the current mode: where the machine's CPU went while the visitors asked. */
+    private static final List<String> machineRows = new ArrayList<>();
+    /** Levels of the current mode at which the machine had no CPU to spare. */
+    private static final List<Integer> saturatedLevels = new ArrayList<>();
 
     private static void row(int streams, String path, Samples samples, int failed, String cpuPerReply) {
         System.out.printf(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %d | %s |%n", streams, path,
@@ -186,16 +260,47 @@ public final class UpstreamBench {
 
     private static volatile long gatewayPid;
 
-    /** The gateway process's user and system CPU time so far, from /proc (Linux; 0 elsewhere). */
-    private static long gatewayCpuNanos() {
+    /** A process's user and system CPU time so far, from /proc (Linux; 0 elsewhere or once it has ended). */
+    private static long processCpuNanos(long pid) {
         try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + gatewayPid + "/stat"));
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
             // fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
             return ticks * 1_000_000_000L / CLOCK_TICKS_PER_SECOND;
         } catch (java.io.IOException | RuntimeException e) {
             return 0;
+        }
+    }
+
+    /** The CPU time so far of every running process whose command is {@code command} (e.g. all of PostgreSQL's). */
+    private static long commandCpuNanos(String command) {
+        return ProcessHandle.allProcesses()
+                .filter(process -> {
+                    try {
+                        return command.equals(java.nio.file.Files.readString(
+                                java.nio.file.Path.of("/proc/" + process.pid() + "/comm")).strip());
+                    } catch (java.io.IOException | RuntimeException e) {
+                        return false;
+                    }
+                })
+                .mapToLong(process -> processCpuNanos(process.pid()))
+                .sum();
+    }
+
+    /** The whole machine's busy and idle CPU time so far, all cores, from the first line of /proc/stat. */
+    private static long[] machineCpuNanos() {
+        try {
+            String[] fields = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).strip().split("\\s+");
+            // cpu user nice system idle iowait irq softirq steal ...
+            long busy = 0;
+            for (int field : new int[] {1, 2, 3, 6, 7, 8}) {
+                busy += Long.parseLong(fields[field]);
+            }
+            long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+            return new long[] {busy * 1_000_000_000L / CLOCK_TICKS_PER_SECOND, idle * 1_000_000_000L / CLOCK_TICKS_PER_SECOND};
+        } catch (java.io.IOException | RuntimeException e) {
+            return new long[] {0, 0};
         }
     }
 
@@ -239,7 +344,7 @@ public final class UpstreamBench {
                 .reduce(0, Integer::sum)
                 .block(Duration.ofMinutes(5));
         pool.disposeLater().block(Duration.ofSeconds(10));
-        return new Samples(new ArrayList<>(first), new ArrayList<>(gaps), (int) failed, 0, 0);
+        return new Samples(new ArrayList<>(first), new ArrayList<>(gaps), (int) failed, 0, 0, CpuUse.NONE);
     }
 
     /**
@@ -308,12 +413,13 @@ public final class UpstreamBench {
                 .cache();
         all.subscribe();
         ready.asFlux().take(streams).timeout(Duration.ofSeconds(60)).onErrorResume(e -> Flux.empty()).blockLast();
-        long cpuBefore = gatewayCpuNanos();
+        CpuUse before = CpuUse.now();
         go.tryEmitValue(true);
         int failed = all.block(Duration.ofMinutes(5));
-        long cpu = gatewayCpuNanos() - cpuBefore;
+        CpuUse machine = CpuUse.now().since(before);
         pool.disposeLater().block(Duration.ofSeconds(10));
-        return new Samples(new ArrayList<>(first), new ArrayList<>(gaps), failed, cpu, streams * load.questions());
+        return new Samples(new ArrayList<>(first), new ArrayList<>(gaps), failed, machine.gateway(), streams * load.questions(),
+                machine);
     }
 
     /** A fake OpenAI-compatible server: one SSE stream per request, fixed timing, then [DONE]. */
@@ -377,7 +483,8 @@ public final class UpstreamBench {
     }
 
     private static Process startGateway(String jar, int https) throws Exception {
-        List<String> command = new ArrayList<>(List.of("java", "-Xms1g", "-Xmx1g"));
+        // -Dbench.gatewayJava=<path to bin/java> runs the gateway on another Java runtime than the benchmark's
+        List<String> command = new ArrayList<>(List.of(System.getProperty("bench.gatewayJava", "java"), "-Xms1g", "-Xmx1g"));
         String javaOptions = System.getenv().getOrDefault("BENCH_GATEWAY_JAVA_OPTS", "");
         if (!javaOptions.isBlank()) {
             Collections.addAll(command, javaOptions.strip().split("\\s+"));
