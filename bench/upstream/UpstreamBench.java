@@ -34,11 +34,12 @@ public final class UpstreamBench {
     static final String BOT = "b_bench_upstream";
     static final String KEY = "pk_bench_upstream";
 
-    /**
-     * {@code cpuNanos}: the gateway process's CPU time while its visitors asked (0 for the direct path);
-     * {@code machine}: where the machine's CPU went meanwhile (null for the direct path).
-     */
-    record Samples(List<Long> firstToken, List<Long> gaps, int failed, long cpuNanos, int replies, CpuUse machine) {
+    /** {@code machine}: where the machine's CPU went while the gateway's visitors asked ({@link CpuUse#NONE} for the direct path). */
+    record Samples(List<Long> firstToken, List<Long> gaps, int failed, int replies, CpuUse machine) {
+    }
+
+    /** A reported level: its replies through the gateway and where the machine's CPU went meanwhile. */
+    record Level(int streams, int replies, CpuUse machine) {
     }
 
     /**
@@ -157,7 +158,7 @@ public final class UpstreamBench {
             double previous = Double.MAX_VALUE;
             for (int round = 0; round < WARM_UP_MAX_ROUNDS; round++) {
                 Samples g = viaGateway(new Load(Mode.STEADY, WARM_UP_STREAMS, WARM_UP_QUESTIONS, replyLength), trust, https);
-                double perReply = g.cpuNanos() / 1e6 / Math.max(1, g.replies());
+                double perReply = g.machine().gateway() / 1e6 / Math.max(1, g.replies());
                 warmUp.add(String.format(Locale.ROOT, "%.2f", perReply));
                 if (round >= WARM_UP_MIN_ROUNDS - 1 && perReply > previous * 0.9) {
                     break;
@@ -172,11 +173,10 @@ public final class UpstreamBench {
                 System.out.println();
                 System.out.println("| streams | path | first token p50 | p99 | gap p50 | p99 | failed | gateway CPU per reply |");
                 System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|");
-                machineRows.clear();
-                saturatedLevels.clear();
+                List<Level> measured = new ArrayList<>();
                 for (int streams : levels) {
-                    run(rounds, new Load(mode, streams, mode == Mode.BURST ? 1 : questions, replyLength),
-                            upstreamUrl, trust, https, true);
+                    measured.add(run(rounds, new Load(mode, streams, mode == Mode.BURST ? 1 : questions, replyLength),
+                            upstreamUrl, trust, https, true));
                 }
                 System.out.println();
                 System.out.println("where the machine's CPU went while the visitors asked (cores busy on average; the bench process is"
@@ -184,7 +184,9 @@ public final class UpstreamBench {
                 System.out.println();
                 System.out.println("| streams | replies/s | gateway | bench process | Redis | PostgreSQL | everything else | machine busy |");
                 System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
-                machineRows.forEach(System.out::println);
+                measured.forEach(level -> System.out.println(level.machine().row(level.streams(), level.replies())));
+                List<Integer> saturatedLevels = measured.stream().filter(level -> level.machine().saturated())
+                        .map(Level::streams).toList();
                 if (!saturatedLevels.isEmpty()) {
                     System.out.println();
                     System.out.println("The machine was saturated (90 % of its cores busy or more) at " + saturatedLevels
@@ -201,12 +203,11 @@ public final class UpstreamBench {
         }
     }
 
-    private static void run(int rounds, Load load, String upstreamUrl, SslContext trust, int https, boolean report) {
-        Samples direct = new Samples(new ArrayList<>(), new ArrayList<>(), 0, 0, 0, CpuUse.NONE);
-        Samples viaGateway = new Samples(new ArrayList<>(), new ArrayList<>(), 0, 0, 0, CpuUse.NONE);
+    private static Level run(int rounds, Load load, String upstreamUrl, SslContext trust, int https, boolean report) {
+        Samples direct = new Samples(new ArrayList<>(), new ArrayList<>(), 0, 0, CpuUse.NONE);
+        Samples viaGateway = new Samples(new ArrayList<>(), new ArrayList<>(), 0, 0, CpuUse.NONE);
         int directFailed = 0;
         int gatewayFailed = 0;
-        long gatewayCpu = 0;
         int gatewayReplies = 0;
         CpuUse machine = CpuUse.NONE;
         for (int round = 0; round < rounds; round++) {
@@ -226,7 +227,6 @@ public final class UpstreamBench {
             viaGateway.firstToken().addAll(g.firstToken());
             viaGateway.gaps().addAll(g.gaps());
             gatewayFailed += g.failed();
-            gatewayCpu += g.cpuNanos();
             gatewayReplies += g.replies();
             machine = machine.plus(g.machine());
         }
@@ -234,23 +234,15 @@ public final class UpstreamBench {
             int streams = load.streams();
             row(streams, "direct", direct, directFailed, "");
             row(streams, "gateway", viaGateway, gatewayFailed,
-                    gatewayReplies == 0 ? "" : ms(gatewayCpu / gatewayReplies));
+                    gatewayReplies == 0 ? "" : ms(machine.gateway() / gatewayReplies));
             System.out.printf(Locale.ROOT, "| %d | **overhead** | **%s** | **%s** | **%s** | **%s** | | |%n", streams,
                     ms(p(viaGateway.firstToken(), 50) - p(direct.firstToken(), 50)),
                     ms(p(viaGateway.firstToken(), 99) - p(direct.firstToken(), 99)),
                     ms(p(viaGateway.gaps(), 50) - p(direct.gaps(), 50)),
                     ms(p(viaGateway.gaps(), 99) - p(direct.gaps(), 99)));
-            machineRows.add(machine.row(streams, gatewayReplies));
-            if (machine.saturated()) {
-                saturatedLevels.add(streams);
-            }
         }
+        return new Level(load.streams(), gatewayReplies, machine);
     }
-
-    /** Per level of the current mode: where the machine's CPU went while the visitors asked. */
-    private static final List<String> machineRows = new ArrayList<>();
-    /** Levels of the current mode at which the machine had no CPU to spare. */
-    private static final List<Integer> saturatedLevels = new ArrayList<>();
 
     private static void row(int streams, String path, Samples samples, int failed, String cpuPerReply) {
         System.out.printf(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %d | %s |%n", streams, path,
@@ -344,7 +336,7 @@ public final class UpstreamBench {
                 .reduce(0, Integer::sum)
                 .block(Duration.ofMinutes(5));
         pool.disposeLater().block(Duration.ofSeconds(10));
-        return new Samples(new ArrayList<>(first), new ArrayList<>(gaps), (int) failed, 0, 0, CpuUse.NONE);
+        return new Samples(new ArrayList<>(first), new ArrayList<>(gaps), (int) failed, 0, CpuUse.NONE);
     }
 
     /**
@@ -418,8 +410,7 @@ public final class UpstreamBench {
         int failed = all.block(Duration.ofMinutes(5));
         CpuUse machine = CpuUse.now().since(before);
         pool.disposeLater().block(Duration.ofSeconds(10));
-        return new Samples(new ArrayList<>(first), new ArrayList<>(gaps), failed, machine.gateway(), streams * load.questions(),
-                machine);
+        return new Samples(new ArrayList<>(first), new ArrayList<>(gaps), failed, streams * load.questions(), machine);
     }
 
     /** A fake OpenAI-compatible server: one SSE stream per request, fixed timing, then [DONE]. */
